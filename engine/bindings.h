@@ -1,0 +1,44 @@
+/*
+** bindings.h — the Lua modules the engine provides. gen.c puts each opener in
+** package.preload of every generation. Each lives in its own engine/lua_*.c
+** file and exposes exactly one opener (and, if it holds process-wide clients,
+** one closer called at shutdown).
+**
+** Openers are declared weak so the engine links while a binding is still
+** being written; a missing one is simply not offered to Lua.
+*/
+#ifndef BINDINGS_H
+#define BINDINGS_H
+
+#include <lua.h>
+#include "eng.h"
+
+#define ENG_WEAK __attribute__((weak))
+
+ENG_WEAK int eng_open_pg(lua_State *L);       /* lua_pg.c */
+ENG_WEAK int eng_open_redis(lua_State *L);    /* lua_redis.c */
+ENG_WEAK int eng_open_http(lua_State *L);     /* lua_http.c */
+ENG_WEAK int eng_open_timer(lua_State *L);    /* lua_timer.c */
+ENG_WEAK int eng_open_crypto(lua_State *L);   /* lua_crypto.c */
+ENG_WEAK int eng_open_proc(lua_State *L);     /* lua_proc.c */
+ENG_WEAK int eng_open_fs(lua_State *L);       /* lua_fs.c */
+int eng_open_log(lua_State *L);               /* lua_log.c */
+int eng_open_json(lua_State *L);              /* lua_json.c */
+int eng_open_engine(lua_State *L);            /* lua_engine.c */
+int eng_open_config(lua_State *L);            /* lua_config.c */
+
+/* Process-wide clients are closed at shutdown so the loop can end. */
+ENG_WEAK void eng_close_pg(eng_t *e);
+ENG_WEAK void eng_close_redis(eng_t *e);
+ENG_WEAK void eng_close_http(eng_t *e);
+
+/* The HTTP server is process-wide; serve starts it on cfg.http_host:port and
+** dispatches each request to the routes of the current generation.
+** Returns 0 or a negative libuv error. */
+ENG_WEAK int eng_http_serve(eng_t *e, const char *host, int port);
+
+/* The null sentinel shared by json, pg and redis (cjson's lightuserdata NULL). */
+void eng_push_null(lua_State *L);
+int eng_is_null(lua_State *L, int idx);
+
+#endif

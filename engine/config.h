@@ -1,0 +1,53 @@
+/*
+** config.h — configuration from the environment (and an optional .env file
+** read first; the real environment wins). Pure C, no Lua: unit-tested alone.
+*/
+#ifndef CONFIG_H
+#define CONFIG_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#define CONFIG_MAX_OWNERS 64
+
+typedef struct config {
+  const char *bot_token;
+  const char *telegram_api_url;
+  const char *database_url;
+  const char *redis_url;
+  const char *http_host;       /* from HTTP_LISTEN */
+  int http_port;
+  const char *webhook_url;
+  const char *webhook_secret;
+  const char *florist_chat_id, *courier_chat_id, *shop_channel_id, *owner_chat_id;
+  int64_t owner_tg_ids[CONFIG_MAX_OWNERS];
+  int owner_count;
+  const char *payme_merchant_id, *payme_key, *payme_checkout_url;
+  const char *click_service_id, *click_merchant_id, *click_secret_key, *click_merchant_user_id;
+  const char *shop_tz;
+  int reservation_ttl;
+  int log_level;               /* 0 debug, 1 info, 2 warn, 3 error */
+  int pg_pool_size;            /* PG_POOL_SIZE, default 8 */
+  int bench_routes;            /* GULDASTA_BENCH_ROUTES=1: `make bench` routes */
+} config_t;
+
+/* What a command needs: required variables differ by sub-command. */
+enum {
+  CONFIG_NEED_DB = 1,          /* DATABASE_URL */
+  CONFIG_NEED_REDIS = 2,       /* REDIS_URL */
+  CONFIG_NEED_BOT = 4,         /* BOT_TOKEN, chat ids, OWNER_TG_IDS */
+};
+
+/* Reads .env at path (if it exists) into the environment without overriding
+** variables already set. 0 on success or absent file; -1 with err filled on a
+** malformed line. */
+int config_load_dotenv(const char *path, char *err, size_t errlen);
+
+/* Fills cfg from the environment. Returns 0, or -1 with err = one line naming
+** the variable that is missing or malformed. */
+int config_from_env(config_t *cfg, int needs, char *err, size_t errlen);
+
+/* Prints the variables table for --help. */
+void config_print_help(void);
+
+#endif

@@ -1,0 +1,103 @@
+/*
+** reload.c — SIGHUP and file-change triggers for gen_reload. See reload.h.
+** Linux inotify is not recursive, so every directory under the three roots
+** gets its own watch, taken at start-up (a directory created later is
+** watched after a restart; SIGHUP reloads it meanwhile).
+*/
+#include <dirent.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "gen.h"
+#include "log.h"
+#include "reload.h"
+
+#define MAX_WATCHES 256
+#define DEBOUNCE_MS 150
+
+static struct {
+  eng_t *eng;
+  uv_signal_t hup;
+  uv_timer_t debounce;
+  uv_fs_event_t *watches[MAX_WATCHES];
+  int nwatches;
+  int active;
+} W;
+
+static void on_close_free(uv_handle_t *h) { free(h); }
+
+static void fire(uv_timer_t *t) {
+  (void)t;
+  gen_reload(W.eng, W.eng->entry[0] ? W.eng->entry : NULL);
+}
+
+static void on_change(uv_fs_event_t *h, const char *name, int events, int status) {
+  (void)h;
+  (void)events;
+  if (status < 0 || !W.active) return;
+  if (name && name[0] == '.') return;  /* editor swap files */
+  uv_timer_start(&W.debounce, fire, DEBOUNCE_MS, 0);
+}
+
+static void watch_dir(const char *path) {
+  if (W.nwatches >= MAX_WATCHES) return;
+  uv_fs_event_t *h = malloc(sizeof *h);
+  if (!h) return;
+  uv_fs_event_init(W.eng->loop, h);
+  if (uv_fs_event_start(h, on_change, path, 0) != 0) {
+    uv_close((uv_handle_t *)h, on_close_free);
+    return;
+  }
+  uv_unref((uv_handle_t *)h);  /* watching never keeps the process alive */
+  W.watches[W.nwatches++] = h;
+  DIR *d = opendir(path);
+  if (!d) return;
+  struct dirent *e;
+  while ((e = readdir(d))) {
+    if (e->d_name[0] == '.') continue;
+    char sub[4096];
+    snprintf(sub, sizeof sub, "%s/%s", path, e->d_name);
+    struct stat st;
+    if (stat(sub, &st) == 0 && S_ISDIR(st.st_mode)) watch_dir(sub);
+  }
+  closedir(d);
+}
+
+static void on_hup(uv_signal_t *s, int signum) {
+  (void)s;
+  (void)signum;
+  log_write(LOG_INFO, "SIGHUP: reloading", NULL);
+  gen_reload(W.eng, W.eng->entry[0] ? W.eng->entry : NULL);
+}
+
+void reload_watch_start(eng_t *e) {
+  W.eng = e;
+  W.active = 1;
+  uv_signal_init(e->loop, &W.hup);
+  uv_signal_start(&W.hup, on_hup, SIGHUP);
+  uv_unref((uv_handle_t *)&W.hup);
+  uv_timer_init(e->loop, &W.debounce);
+  uv_unref((uv_handle_t *)&W.debounce);
+  const char *dirs[] = {"scripts", "rules", "templates"};
+  for (int i = 0; i < 3; i++) {
+    char path[4200];
+    snprintf(path, sizeof path, "%s/%s", e->root, dirs[i]);
+    watch_dir(path);
+  }
+}
+
+void reload_watch_stop(void) {
+  if (!W.active) return;
+  W.active = 0;
+  uv_signal_stop(&W.hup);
+  uv_close((uv_handle_t *)&W.hup, NULL);
+  uv_timer_stop(&W.debounce);
+  uv_close((uv_handle_t *)&W.debounce, NULL);
+  for (int i = 0; i < W.nwatches; i++) {
+    uv_fs_event_stop(W.watches[i]);
+    uv_close((uv_handle_t *)W.watches[i], on_close_free);
+  }
+  W.nwatches = 0;
+}

@@ -1,0 +1,23 @@
+-- scripts/main.lua — builds the application of one generation: it registers
+-- routes (and, in later issues, the bot's handlers and timers) and returns.
+-- It runs while the generation loads, so it must not do I/O: registering is
+-- all it does (STYLE.md: "rule files register, they do not act").
+local http = require "http"
+local config = require "config"
+local health = require "app.health"
+
+http.route("GET", "/healthz", health.healthz)
+http.route("GET", "/metrics", health.metrics)
+
+if config.bench_routes then
+  require("app.bench").install()
+end
+
+return {
+  -- Run before the generation becomes current; a failure keeps the old one.
+  selfcheck = function()
+    local rules = require "rules"
+    if not rules.money then return false, "rules/money.lua is missing" end
+    return true
+  end,
+}
