@@ -35,6 +35,7 @@ static const var_doc docs[] = {
     {"RESERVATION_TTL", "seconds a cart holds stock", "900"},
     {"LOG_LEVEL", "debug, info, warn or error", "info"},
     {"PG_POOL_SIZE", "PostgreSQL connections per engine process", "8"},
+    {"GULDASTA_WATCH", "0 = reload on SIGHUP only, not on file change", "1"},
     {"GULDASTA_ROOT", "project root holding scripts/, rules/, templates/, migrations/", "current directory"},
 };
 
@@ -263,5 +264,6 @@ int config_from_env(config_t *cfg, int needs, char *err, size_t errlen) {
     cfg->pg_pool_size = (int)n;
   }
   cfg->bench_routes = (v = env("GULDASTA_BENCH_ROUTES")) && strcmp(v, "0") != 0;
+  cfg->watch_files = !((v = env("GULDASTA_WATCH")) && strcmp(v, "0") == 0);
   return 0;
 }

@@ -145,6 +145,15 @@ static int l_reload(lua_State *L) {
   return 0;
 }
 
+/* The running binary, so specs can start `guldasta serve` as a black box. */
+static int l_executable(lua_State *L) {
+  char path[4096];
+  size_t n = sizeof path;
+  if (uv_exepath(path, &n) != 0) return 0;
+  lua_pushlstring(L, path, n);
+  return 1;
+}
+
 static int l_exit(lua_State *L) {
   eng_of(L)->exit_code = (int)luaL_optinteger(L, 1, 0);
   return 0;
@@ -234,7 +243,8 @@ int eng_open_engine(lua_State *L) {
       {"unit_id", l_unit_id}, {"reload", l_reload},   {"exit", l_exit},
       {"counter", l_counter}, {"gauge", l_gauge},     {"observe", l_observe},
       {"help", l_help},       {"metric", l_metric},   {"metrics", l_metrics},
-      {"stats", l_stats},     {"load_rule", l_load_rule}, {NULL, NULL}};
+      {"stats", l_stats},     {"load_rule", l_load_rule},
+      {"executable", l_executable}, {NULL, NULL}};
   if (luaL_newmetatable(L, SPAWN_MT)) {
     luaL_newlib(L, handle_methods);
     lua_setfield(L, -2, "__index");

@@ -80,6 +80,7 @@ void reload_watch_start(eng_t *e) {
   uv_unref((uv_handle_t *)&W.hup);
   uv_timer_init(e->loop, &W.debounce);
   uv_unref((uv_handle_t *)&W.debounce);
+  if (!e->cfg.watch_files) return;
   const char *dirs[] = {"scripts", "rules", "templates"};
   for (int i = 0; i < 3; i++) {
     char path[4200];

@@ -25,7 +25,8 @@ function M.format_som(tiyin)
 end
 
 function M.selfcheck()
-  if M.format_som(15000000) ~= "150 000" then return false, "150 000 so'm formats wrong" end
+  local want = "150" .. THOUSANDS_SEPARATOR .. "000"
+  if M.format_som(15000000) ~= want then return false, "150 000 so'm does not format as " .. want end
   if M.format_som(0) ~= "0" then return false, "zero formats wrong" end
   return true
 end
