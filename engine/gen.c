@@ -21,6 +21,7 @@
 #include "log.h"
 #include "metrics.h"
 #include "sandbox.h"
+#include "sched.h"
 #include "snapshot.h"
 
 typedef struct retire_cb {
@@ -90,6 +91,7 @@ static void update_metrics(void) {
 }
 
 static void destroy(gen_t *g) {
+  sched_forget_gen(g);
   lua_close(g->L);
   snapshot_free(&g->snap);
   free(g->cbs);
@@ -386,6 +388,7 @@ void gen_activate(gen_t *g) {
   g->current = 1;
   update_metrics();
   if (old) {
+    sched_forget_gen(old);
     retire(old);
     gen_release(old);  /* the reference that made it current */
   }

@@ -48,6 +48,11 @@ static struct {
   sched_task *head, *tail;
   uint64_t next_id;
   int alive;
+  /* Finished tasks of one generation kept with their threads: creating a
+  ** thread and anchoring it costs more than the rest of a small request. */
+  sched_task *pool[256];
+  int npool;
+  gen_t *pool_gen;
   int running;             /* guards against resuming inside a resume */
 } S;
 
@@ -85,13 +90,23 @@ static void push_ready(sched_task *t) {
 }
 
 sched_task *sched_new(gen_t *g, const char *kind) {
-  sched_task *t = calloc(1, sizeof *t);
-  if (!t) abort();
-  lua_State *L = gen_state(g);
+  sched_task *t;
+  if (S.npool > 0 && S.pool_gen == g) {
+    t = S.pool[--S.npool];
+    lua_State *co = t->co;
+    int ref = t->ref;
+    memset(t, 0, sizeof *t);
+    t->co = co;
+    t->ref = ref;
+  } else {
+    t = calloc(1, sizeof *t);
+    if (!t) abort();
+    lua_State *L = gen_state(g);
+    t->co = lua_newthread(L);
+    t->ref = luaL_ref(L, LUA_REGISTRYINDEX);
+    *(sched_task **)lua_getextraspace(t->co) = t;
+  }
   t->magic = SCHED_MAGIC;
-  t->co = lua_newthread(L);
-  t->ref = luaL_ref(L, LUA_REGISTRYINDEX);
-  *(sched_task **)lua_getextraspace(t->co) = t;
   t->gen = g;
   t->id = S.next_id++;
   t->kind = kind;
@@ -159,13 +174,31 @@ static void finish(sched_task *t, int ok, int nres) {
   if (!ok) metrics_counter_add("guldasta_units_failed_total", labels, 1);
   metrics_observe("guldasta_unit_seconds", labels, (double)(uv_hrtime() - t->t0) / 1e9);
   if (t->done) t->done(t, ok, nres, t->done_ud);
-  lua_State *L = gen_state(t->gen);
-  luaL_unref(L, LUA_REGISTRYINDEX, t->ref);
   gen_t *g = t->gen;
   t->magic = 0;
-  free(t);
   S.alive--;
+  /* A thread that returned normally is clean once emptied; one that raised
+  ** is reset first (lua_resetthread unwinds it and closes pending tbc
+  ** variables). Either can run the next unit of the same generation. */
+  int reusable = ok ? (lua_settop(t->co, 0), 1) : lua_resetthread(t->co) == LUA_OK;
+  if (reusable && gen_is_current(g) && (S.pool_gen == g || S.npool == 0) &&
+      S.npool < (int)(sizeof S.pool / sizeof S.pool[0])) {
+    S.pool_gen = g;
+    S.pool[S.npool++] = t;
+  } else {
+    luaL_unref(gen_state(g), LUA_REGISTRYINDEX, t->ref);
+    free(t);
+  }
   gen_release(g);
+}
+
+/* Called by gen.c before a generation's state closes: its pooled threads go
+** with it. */
+void sched_forget_gen(gen_t *g) {
+  if (S.pool_gen != g) return;
+  for (int i = 0; i < S.npool; i++) free(S.pool[i]);
+  S.npool = 0;
+  S.pool_gen = NULL;
 }
 
 /* A unit's error is logged with its id and the coroutine's traceback; the

@@ -70,6 +70,9 @@ uint64_t sched_id(sched_task *t);
 const char *sched_kind(sched_task *t);
 gen_t *sched_gen(sched_task *t);
 
+/* Drops the finished tasks kept for reuse in g (g is about to close). */
+void sched_forget_gen(gen_t *g);
+
 /* Number of tasks alive (metrics, tests). */
 int sched_alive(void);
 

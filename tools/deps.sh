@@ -1,0 +1,67 @@
+#!/usr/bin/env bash
+# tools/deps.sh — install the Debian 12 packages Guldasta needs to build,
+# test, demo and bench. Idempotent and cheap: when everything is installed it
+# runs one dpkg query and no apt at all, so every make target can depend on it.
+#
+# The postgresql and redis-server packages are here for their binaries only:
+# tools/services.sh runs private instances. Their system services must not
+# start on install, and if one does anyway we stop it again.
+set -euo pipefail
+
+PACKAGES=(
+    build-essential cmake pkg-config clang libclang-rt-14-dev
+    liblua5.4-dev lua5.4 lua-cjson lua-cjson-dev lua-busted
+    libuv1-dev libpq-dev libhiredis-dev libcurl4-openssl-dev libssl-dev
+    libhttp-parser-dev
+    postgresql redis-server
+    wrk curl procps
+)
+
+# One dpkg call for all of them. `dpkg -s` also knows removed-but-configured
+# packages, so look at the Status line, not at the exit code.
+missing=()
+installed=$(dpkg -s "${PACKAGES[@]}" 2>/dev/null |
+    awk '/^Package: /{p=$2} /^Status: [a-z]+ ok installed$/{print p}' || true)
+for p in "${PACKAGES[@]}"; do
+    grep -qxF "$p" <<< "$installed" || missing+=("$p")
+done
+[ ${#missing[@]} -eq 0 ] && exit 0
+
+if [ "$(id -u)" != 0 ]; then
+    echo "deps.sh: missing Debian packages: ${missing[*]}" >&2
+    echo "deps.sh: run as root (or: sudo apt-get install ${missing[*]})" >&2
+    exit 1
+fi
+
+# Live system postgres/redis before we start, by pidfile, so that afterwards
+# we stop only what the install itself started.
+system_pids() {
+    local f pid
+    for f in /run/postgresql/*.pid /run/redis/*.pid; do
+        [ -f "$f" ] || continue
+        pid=$(head -n 1 "$f" 2>/dev/null || true)
+        if [[ $pid =~ ^[0-9]+$ ]] && kill -0 "$pid" 2>/dev/null; then echo "$pid"; fi
+    done
+}
+before=$(system_pids)
+
+# policy-rc.d exit 101 = "do not start services": the Debian-approved way to
+# install a daemon's package without running the daemon. Ours only if none.
+policy=/usr/sbin/policy-rc.d
+own_policy=0
+if [ ! -e "$policy" ]; then
+    printf '#!/bin/sh\n# tools/deps.sh: no service starts during install\nexit 101\n' > "$policy"
+    chmod 755 "$policy"
+    own_policy=1
+fi
+trap 'if [ $own_policy = 1 ]; then rm -f "$policy"; fi' EXIT
+
+echo "deps.sh: installing ${missing[*]}"
+apt-get update
+DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends "${missing[@]}"
+
+for pid in $(system_pids); do
+    grep -qxF "$pid" <<< "$before" && continue
+    echo "deps.sh: stopping system service pid $pid ($(cat "/proc/$pid/comm" 2>/dev/null)), we run our own"
+    kill -TERM "$pid" 2>/dev/null || true
+done
