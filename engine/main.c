@@ -66,7 +66,8 @@ static void shutdown_engine(eng_t *e) {
     uv_close((uv_handle_t *)&M.sigint, NULL);
     uv_close((uv_handle_t *)&M.sigterm, NULL);
   }
-  sched_close(e);
+  /* The scheduler stays up: units failed with "closed" above still need to
+  ** be resumed to finish. Its handles close after the loop ends. */
   uv_timer_init(e->loop, &M.deadline);
   uv_timer_start(&M.deadline, on_deadline, 5000, 0);
   uv_unref((uv_handle_t *)&M.deadline);
@@ -140,6 +141,8 @@ static int cmd_serve(eng_t *e) {
   snprintf(port, sizeof port, "%d", e->cfg.http_port);
   log_write(LOG_INFO, "serving", "host", e->cfg.http_host, "port", port, NULL);
   uv_run(e->loop, UV_RUN_DEFAULT);
+  sched_close(e);
+  uv_run(e->loop, UV_RUN_NOWAIT);
   return e->exit_code;
 }
 
@@ -176,6 +179,8 @@ static int run_file(eng_t *e, const char *file, int argc, char **argv) {
   sched_on_done(t, run_done, e);
   sched_start(t, argc);
   uv_run(e->loop, UV_RUN_DEFAULT);
+  sched_close(e);
+  uv_run(e->loop, UV_RUN_NOWAIT);
   return e->exit_code;
 }
 

@@ -34,11 +34,9 @@ function M.healthz()
   return up and 200 or 503, body, { ["Content-Type"] = "application/json" }
 end
 
+-- The pools keep their own gauges in C (pool size and use, Redis state), so
+-- this is only rendering.
 function M.metrics()
-  local s = pg.stats()
-  engine.gauge("guldasta_pg_pool_size", nil, s.size)
-  engine.gauge("guldasta_pg_pool_in_use", nil, s.in_use)
-  engine.gauge("guldasta_redis_up", nil, redis.connected() and 1 or 0)
   return 200, engine.metrics(), { ["Content-Type"] = "text/plain; version=0.0.4" }
 end
 

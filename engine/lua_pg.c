@@ -1,0 +1,674 @@
+/*
+** lua_pg.c — the `pg` module: PostgreSQL for scripts, on top of io/pg.c.
+** Every unit of work shares the one process-wide pool (eng->pg, created on
+** first use from DATABASE_URL and PG_POOL_SIZE); a query yields the calling
+** coroutine until its result, its timeout, or the loss of its connection.
+**
+**   pg.query(sql, ...)            -> rows | nil, msg, code
+**   pg.query({sql, timeout=s}, ...)
+**   pg.transaction(fn, ...)       -> fn's results | nil, msg, code
+**   tx:query(sql, ...), tx:exec_script(sql), tx:status()
+**   pg.exec_script(sql)           -> rows of the last statement | nil, msg, code
+**   pg.ping([timeout_s])          -> true | nil, msg, code
+**   pg.stats()                    -> {size=, max=, in_use=, waiting=, up=}
+**   pg.array(t)                   -> '{1,2,"a b",NULL}' (an array parameter)
+**   pg.null
+**
+** Parameters go as text ($1, $2, ...), never into the SQL string. Results
+** are typed by column type: integers, numbers, booleans, decoded JSON and
+** arrays; NULL is pg.null; everything else is its text.
+** Codes: the SQLSTATE ("23505") for server errors; "timeout", "closed",
+** "refused", "busy" for the connection's. Misuse (a function as a
+** parameter, a missing DATABASE_URL) raises.
+*/
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <lauxlib.h>
+#include <lualib.h>
+
+#include "bindings.h"
+#include "sched.h"
+#include "io/pg.h"
+
+#define OP_MT "guldasta.pg.op"
+#define TX_MT "guldasta.pg.tx"
+#define PING_TIMEOUT_MS 2000
+#define MAX_PARAMS 65535          /* the protocol's limit */
+
+static char decode_key, encode_key;   /* registry: json.decode, json.encode */
+
+/* An op in flight lives in a userdata on the waiting coroutine's stack, so
+** Lua keeps it (and the parameter strings it points to, which sit in the
+** same frame) alive exactly as long as the coroutine; its __gc unlinks it
+** from the pool if the coroutine is dropped while waiting. */
+typedef struct lpg_op {
+  pg_op_t op;
+  sched_task *task;               /* set while the task waits for done */
+  const char *params[];
+} lpg_op;
+
+/* A transaction's checked-out connection; NULL once given back. */
+typedef struct lpg_tx {
+  pg_conn_t *conn;
+} lpg_tx;
+
+/* {===================================================================
+** The pool
+** ==================================================================== */
+
+static pg_pool_t *pool_or_null(lua_State *L, const char **why) {
+  eng_t *e = eng_of(L);
+  if (e->pg) return e->pg;
+  if (e->stopping) {
+    *why = "the engine is stopping";
+    return NULL;
+  }
+  if (!e->cfg.database_url || !e->cfg.database_url[0])
+    luaL_error(L, "pg: DATABASE_URL is not set");
+  e->pg = pg_pool_new(e->loop, e->cfg.database_url, e->cfg.pg_pool_size);
+  return e->pg;
+}
+
+/* Scratch for unescaping array elements: process-wide, since the loop is
+** single-threaded and array parsing never nests. */
+static char *scratch;
+static size_t scratch_cap;
+
+/* At shutdown: pending queries fail with "closed" (their coroutines resume
+** on the next loop turn) and the connections close. */
+void eng_close_pg(eng_t *e) {
+  if (e->pg) {
+    pg_pool_t *p = e->pg;
+    e->pg = NULL;
+    pg_pool_close(p);
+  }
+  free(scratch);
+  scratch = NULL;
+  scratch_cap = 0;
+}
+
+/* }=================================================================== */
+
+/* {===================================================================
+** Results: typed by column OID
+** ==================================================================== */
+
+static void push_value(lua_State *L, unsigned oid, const char *s, size_t len);
+
+static void push_json(lua_State *L, const char *s, size_t len) {
+  lua_rawgetp(L, LUA_REGISTRYINDEX, &decode_key);
+  lua_pushlstring(L, s, len);
+  lua_call(L, 1, 1);
+  if (lua_isnil(L, -1)) {      /* cannot happen with a server's JSON; keep the text */
+    lua_pop(L, 1);
+    lua_pushlstring(L, s, len);
+  }
+}
+
+typedef struct arr_ctx {
+  lua_State *L;
+  unsigned elem;
+  int depth;
+  lua_Integer count[34];          /* elements so far at each depth */
+} arr_ctx;
+
+static int arr_open(void *ud) {
+  arr_ctx *a = ud;
+  if (a->depth >= 33 || !lua_checkstack(a->L, 4)) return -1;
+  lua_newtable(a->L);
+  a->count[++a->depth] = 0;
+  return 0;
+}
+
+static int arr_close(void *ud) {
+  arr_ctx *a = ud;
+  if (--a->depth > 0) lua_rawseti(a->L, -2, ++a->count[a->depth]);
+  return 0;
+}
+
+static int arr_elem(void *ud, const char *s, size_t len, int is_null) {
+  arr_ctx *a = ud;
+  if (is_null) eng_push_null(a->L);
+  else push_value(a->L, a->elem, s, len);
+  lua_rawseti(a->L, -2, ++a->count[a->depth]);
+  return 0;
+}
+
+static const pg_array_cb arr_cb = {arr_open, arr_close, arr_elem};
+
+static void push_array(lua_State *L, unsigned elem, const char *s, size_t len) {
+  if (len + 1 > scratch_cap) {
+    char *p = realloc(scratch, len + 1);
+    if (!p) luaL_error(L, "pg: out of memory");
+    scratch = p;
+    scratch_cap = len + 1;
+  }
+  int top = lua_gettop(L);
+  arr_ctx a = {.L = L, .elem = elem};
+  if (pg_array_parse(s, len, ',', scratch, &arr_cb, &a) != 0) {
+    lua_settop(L, top);        /* not an array after all: keep the text */
+    lua_pushlstring(L, s, len);
+  }
+  if (scratch_cap > 65536) {   /* one huge array must not pin its size */
+    free(scratch);
+    scratch = NULL;
+    scratch_cap = 0;
+  }
+}
+
+/* s is NUL-terminated (libpq's values and the array parser's elements). */
+static void push_value(lua_State *L, unsigned oid, const char *s, size_t len) {
+  int64_t v;
+  switch (oid) {
+  case PG_OID_INT2: case PG_OID_INT4: case PG_OID_INT8: case PG_OID_OID:
+    if (pg_text_to_int64(s, len, &v)) lua_pushinteger(L, (lua_Integer)v);
+    else lua_pushlstring(L, s, len);
+    return;
+  case PG_OID_NUMERIC:
+    /* Money is integral tiyin: 150000.00 comes back as 150000, an integer. */
+    if (pg_text_to_int64(s, len, &v)) lua_pushinteger(L, (lua_Integer)v);
+    else lua_pushnumber(L, strtod(s, NULL));
+    return;
+  case PG_OID_FLOAT4: case PG_OID_FLOAT8:
+    lua_pushnumber(L, strtod(s, NULL));
+    return;
+  case PG_OID_BOOL:
+    lua_pushboolean(L, s[0] == 't');
+    return;
+  case PG_OID_JSON: case PG_OID_JSONB:
+    push_json(L, s, len);
+    return;
+  default: {
+    unsigned elem = pg_array_elem_oid(oid);
+    if (elem) push_array(L, elem, s, len);
+    else lua_pushlstring(L, s, len);
+  }
+  }
+}
+
+/* rows: an array of tables keyed by column name, plus rows.affected. The
+** column names are pushed once per result and reused as keys; each row is
+** created with room for all its columns. */
+static void push_result(lua_State *L, const PGresult *res) {
+  int nrows = PQntuples(res), ncols = PQnfields(res);
+  luaL_checkstack(L, ncols + 8, "pg: too many columns");
+  lua_createtable(L, nrows, 1);
+  int top = lua_gettop(L), keys = top + 1;
+  for (int c = 0; c < ncols; c++) lua_pushstring(L, PQfname(res, c));
+  for (int r = 0; r < nrows; r++) {
+    lua_createtable(L, 0, ncols);
+    for (int c = 0; c < ncols; c++) {
+      lua_pushvalue(L, keys + c);
+      if (PQgetisnull(res, r, c)) eng_push_null(L);
+      else push_value(L, PQftype(res, c), PQgetvalue(res, r, c), (size_t)PQgetlength(res, r, c));
+      lua_rawset(L, -3);
+    }
+    lua_rawseti(L, top, r + 1);
+  }
+  lua_settop(L, top);
+  /* affected sits in the metatable so that rows stay a plain array:
+  ** json.encode(rows) gives a JSON array, ipairs and # see only rows. */
+  const char *n = PQcmdTuples((PGresult *)res);
+  lua_createtable(L, 0, 2);
+  lua_pushinteger(L, *n ? (lua_Integer)strtoll(n, NULL, 10) : 0);
+  lua_setfield(L, -2, "affected");
+  lua_pushvalue(L, -1);
+  lua_setfield(L, -2, "__index");
+  lua_setmetatable(L, top);
+}
+
+/* }=================================================================== */
+
+/* {===================================================================
+** Ops: the yield / wake / continue cycle
+** ==================================================================== */
+
+static void on_done(pg_op_t *op) {
+  lpg_op *o = op->ud;
+  sched_task *t = o->task;
+  o->task = NULL;
+  if (t) sched_wake(t);
+}
+
+static int op_gc(lua_State *L) {
+  lpg_op *o = luaL_checkudata(L, 1, OP_MT);
+  o->task = NULL;
+  pg_op_abandon(&o->op);
+  if (o->op.res) PQclear(o->op.res);
+  o->op.res = NULL;
+  /* An acquire that succeeded but whose task never took the connection. */
+  if (o->op.kind == PG_ACQUIRE && o->op.conn) pg_release(o->op.conn);
+  o->op.conn = NULL;
+  return 0;
+}
+
+static lpg_op *new_op(lua_State *L, int kind, int nparams) {
+  lpg_op *o = lua_newuserdatauv(L, sizeof *o + (size_t)nparams * sizeof(char *), 0);
+  pg_op_init(&o->op, kind);
+  o->task = NULL;
+  o->op.done = on_done;
+  o->op.ud = o;
+  luaL_setmetatable(L, OP_MT);
+  return o;
+}
+
+static int fail(lua_State *L, const char *msg, const char *code) {
+  lua_pushnil(L);
+  lua_pushstring(L, msg);
+  lua_pushstring(L, code);
+  return 3;
+}
+
+static int push_failure(lua_State *L, pg_op_t *op) {
+  lua_pushnil(L);
+  lua_pushstring(L, op->err);
+  lua_pushstring(L, pg_op_code(op));
+  if (op->res) PQclear(op->res);
+  op->res = NULL;
+  return 3;
+}
+
+static int k_query(lua_State *L, int status, lua_KContext ctx) {
+  (void)status;
+  pg_op_t *op = &((lpg_op *)ctx)->op;
+  if (op->status != PG_OK) return push_failure(L, op);
+  push_result(L, op->res);   /* on a raise, op_gc frees res */
+  PQclear(op->res);
+  op->res = NULL;
+  return 1;
+}
+
+static int k_ping(lua_State *L, int status, lua_KContext ctx) {
+  (void)status;
+  pg_op_t *op = &((lpg_op *)ctx)->op;
+  if (op->status != PG_OK) return push_failure(L, op);
+  PQclear(op->res);
+  op->res = NULL;
+  lua_pushboolean(L, 1);
+  return 1;
+}
+
+static int k_acquire(lua_State *L, int status, lua_KContext ctx) {
+  (void)status;
+  pg_op_t *op = &((lpg_op *)ctx)->op;
+  if (op->status != PG_OK) return push_failure(L, op);
+  lpg_tx *tx = lua_newuserdatauv(L, sizeof *tx, 0);
+  tx->conn = op->conn;
+  op->conn = NULL;            /* the tx owns it now */
+  luaL_setmetatable(L, TX_MT);
+  return 1;
+}
+
+/* Submits o (on tx's connection, or on the pool's) and yields until done;
+** or finishes at once when the op could not wait. */
+static int submit(lua_State *L, sched_task *t, lpg_op *o, lpg_tx *tx, lua_KFunction k) {
+  int rc;
+  if (tx) {
+    if (!tx->conn) return fail(L, "the transaction is over", "closed");
+    rc = pg_submit_on(tx->conn, &o->op);
+  } else {
+    const char *why = NULL;
+    pg_pool_t *p = pool_or_null(L, &why);
+    if (!p) return fail(L, why, "closed");
+    rc = pg_submit(p, &o->op);
+  }
+  if (rc != 0) return k(L, LUA_OK, (lua_KContext)o);
+  o->task = t;
+  return sched_wait(L, t, (lua_KContext)o, k);
+}
+
+static uint64_t seconds_to_ms(lua_State *L, lua_Number s, int arg) {
+  if (!(s > 0) || s > 86400) luaL_argerror(L, arg, "timeout must be in (0, 86400] seconds");
+  uint64_t ms = (uint64_t)(s * 1000 + 0.5);
+  return ms ? ms : 1;
+}
+
+/* The SQL argument: a string, or {sql, timeout = seconds}. Leaves the SQL
+** string in slot idx (anchored there while the op waits). */
+static uint64_t sql_arg(lua_State *L, int idx) {
+  uint64_t timeout_ms = 0;
+  if (lua_type(L, idx) == LUA_TTABLE) {
+    if (lua_getfield(L, idx, "timeout") != LUA_TNIL)
+      timeout_ms = seconds_to_ms(L, luaL_checknumber(L, -1), idx);
+    lua_pop(L, 1);
+    if (lua_getfield(L, idx, "sql") == LUA_TNIL) {
+      lua_pop(L, 1);
+      lua_rawgeti(L, idx, 1);
+    }
+    if (lua_type(L, -1) != LUA_TSTRING) luaL_argerror(L, idx, "the options table needs the SQL as [1] or sql");
+    lua_replace(L, idx);
+  } else {
+    luaL_checktype(L, idx, LUA_TSTRING);
+  }
+  return timeout_ms;
+}
+
+/* The shortest of %.15g, %.16g, %.17g that reads back as the same double:
+** exact like %.17g, without turning 0.1 into 0.10000000000000001 in a
+** numeric column. */
+static void format_float(char *out, size_t n, double d) {
+  if (isnan(d)) {
+    snprintf(out, n, "NaN");
+    return;
+  }
+  if (isinf(d)) {
+    snprintf(out, n, d > 0 ? "Infinity" : "-Infinity");
+    return;
+  }
+  for (int prec = 15; prec <= 17; prec++) {
+    snprintf(out, n, "%.*g", prec, d);
+    if (strtod(out, NULL) == d) return;
+  }
+}
+
+/* Converts the arguments first..first+n-1 into text parameters in place:
+** each slot ends up holding the string the op points to, so the strings
+** live as long as the waiting frame. */
+static void bind_params(lua_State *L, lpg_op *o, int first, int n) {
+  for (int i = 0; i < n; i++) {
+    int idx = first + i;
+    const char *v = NULL;
+    switch (lua_type(L, idx)) {
+    case LUA_TNIL:
+      break;
+    case LUA_TLIGHTUSERDATA:
+      if (!eng_is_null(L, idx)) luaL_error(L, "pg: parameter $%d: cannot send a light userdata", i + 1);
+      break;
+    case LUA_TBOOLEAN:
+      v = lua_toboolean(L, idx) ? "t" : "f";
+      break;
+    case LUA_TNUMBER:
+      if (lua_isinteger(L, idx)) {
+        v = lua_tostring(L, idx);
+      } else {
+        char num[40];
+        format_float(num, sizeof num, lua_tonumber(L, idx));
+        lua_pushstring(L, num);
+        lua_replace(L, idx);
+        v = lua_tostring(L, idx);
+      }
+      break;
+    case LUA_TSTRING: {
+      size_t len;
+      v = lua_tolstring(L, idx, &len);
+      if (strlen(v) != len) luaL_error(L, "pg: parameter $%d contains a zero byte", i + 1);
+      break;
+    }
+    case LUA_TTABLE:   /* json / jsonb */
+      lua_rawgetp(L, LUA_REGISTRYINDEX, &encode_key);
+      lua_pushvalue(L, idx);
+      lua_call(L, 1, 2);
+      if (lua_type(L, -2) != LUA_TSTRING)
+        luaL_error(L, "pg: parameter $%d: %s", i + 1, lua_isstring(L, -1) ? lua_tostring(L, -1) : "cannot encode as JSON");
+      lua_pop(L, 1);
+      lua_replace(L, idx);
+      v = lua_tostring(L, idx);
+      break;
+    default:
+      luaL_error(L, "pg: parameter $%d: cannot send a %s", i + 1, luaL_typename(L, idx));
+    }
+    o->params[i] = v;
+  }
+}
+
+/* pg.query / tx:query / *.exec_script with the SQL at slot base. */
+static int query_at(lua_State *L, int base, lpg_tx *tx, int kind) {
+  sched_task *t = sched_current(L);
+  uint64_t timeout_ms = sql_arg(L, base);
+  int n = lua_gettop(L) - base;
+  if (kind == PG_SCRIPT && n > 0) luaL_error(L, "pg: exec_script takes no parameters");
+  if (n > MAX_PARAMS) luaL_error(L, "pg: more than %d parameters", MAX_PARAMS);
+  lpg_op *o = new_op(L, kind, n);
+  bind_params(L, o, base + 1, n);
+  o->op.sql = lua_tostring(L, base);
+  o->op.nparams = n;
+  o->op.params = o->params;
+  o->op.timeout_ms = timeout_ms;
+  return submit(L, t, o, tx, k_query);
+}
+
+static int l_query(lua_State *L) { return query_at(L, 1, NULL, PG_QUERY); }
+
+/* Runs a whole SQL file (several statements, no parameters) with
+** PQsendQuery. For migration files ONLY: never pass it anything built from
+** user input, since nothing here is parameterised. */
+static int l_exec_script(lua_State *L) {
+  return query_at(L, 1, NULL, PG_SCRIPT);
+}
+
+static int l_ping(lua_State *L) {
+  sched_task *t = sched_current(L);
+  uint64_t ms = lua_isnoneornil(L, 1) ? PING_TIMEOUT_MS : seconds_to_ms(L, luaL_checknumber(L, 1), 1);
+  lpg_op *o = new_op(L, PG_QUERY, 0);
+  o->op.sql = "SELECT 1";
+  o->op.timeout_ms = ms;
+  return submit(L, t, o, NULL, k_ping);
+}
+
+static int l_stats(lua_State *L) {
+  eng_t *e = eng_of(L);
+  pg_stats_t st = {0, e->cfg.pg_pool_size > 0 ? e->cfg.pg_pool_size : PG_DEFAULT_POOL_SIZE, 0, 0, 0};
+  if (e->pg) pg_pool_stats(e->pg, &st);
+  lua_createtable(L, 0, 5);
+  lua_pushinteger(L, st.size);
+  lua_setfield(L, -2, "size");
+  lua_pushinteger(L, st.max);
+  lua_setfield(L, -2, "max");
+  lua_pushinteger(L, st.in_use);
+  lua_setfield(L, -2, "in_use");
+  lua_pushinteger(L, st.waiting);
+  lua_setfield(L, -2, "waiting");
+  lua_pushboolean(L, st.up);
+  lua_setfield(L, -2, "up");
+  return 1;
+}
+
+/* }=================================================================== */
+
+/* {===================================================================
+** Transactions
+** ==================================================================== */
+
+/* acquire([timeout_s]) -> tx | nil, msg, code: one connection, ours alone
+** until the tx is closed. */
+static int l_acquire(lua_State *L) {
+  sched_task *t = sched_current(L);
+  uint64_t ms = lua_isnoneornil(L, 1) ? 0 : seconds_to_ms(L, luaL_checknumber(L, 1), 1);
+  lpg_op *o = new_op(L, PG_ACQUIRE, 0);
+  o->op.timeout_ms = ms;
+  return submit(L, t, o, NULL, k_acquire);
+}
+
+static int tx_query(lua_State *L) {
+  lpg_tx *tx = luaL_checkudata(L, 1, TX_MT);
+  return query_at(L, 2, tx, PG_QUERY);
+}
+
+/* Same warning as pg.exec_script: migration files only. */
+static int tx_exec_script(lua_State *L) {
+  lpg_tx *tx = luaL_checkudata(L, 1, TX_MT);
+  return query_at(L, 2, tx, PG_SCRIPT);
+}
+
+static int tx_status(lua_State *L) {
+  lpg_tx *tx = luaL_checkudata(L, 1, TX_MT);
+  const char *s = "unknown";
+  if (tx->conn) {
+    switch (pg_conn_tx_status(tx->conn)) {
+    case PQTRANS_IDLE: s = "idle"; break;
+    case PQTRANS_ACTIVE: s = "active"; break;
+    case PQTRANS_INTRANS: s = "intrans"; break;
+    case PQTRANS_INERROR: s = "inerror"; break;
+    default: break;
+    }
+  }
+  lua_pushstring(L, s);
+  return 1;
+}
+
+/* __close and __gc: the connection goes back (or, still inside a
+** transaction or broken, is closed) whatever way the transaction ended. */
+static int tx_release(lua_State *L) {
+  lpg_tx *tx = luaL_checkudata(L, 1, TX_MT);
+  if (tx->conn) {
+    pg_conn_t *c = tx->conn;
+    tx->conn = NULL;
+    pg_release(c);
+  }
+  return 0;
+}
+
+static int tx_tostring(lua_State *L) {
+  lpg_tx *tx = luaL_checkudata(L, 1, TX_MT);
+  lua_pushfstring(L, "pg.tx (%s)", tx->conn ? "open" : "over");
+  return 1;
+}
+
+/* Two functions in Lua, where they read best.
+**
+** pg.transaction: the control flow is Lua: fn runs under Lua's pcall, which
+** can yield, so fn's queries suspend the unit like any other. fn's error or
+** its `nil, err` rolls back; the connection goes back through <close> even
+** if this function itself is unwound. A transaction left aborted by an
+** error fn ignored is rolled back too: COMMIT would only say "ROLLBACK".
+**
+** pg.array: a Lua array as PostgreSQL's array literal, for parameters such
+** as `id = ANY($1::int[])` or a text[] column (a table parameter would be
+** sent as JSON). Elements are quoted, so nothing in them is syntax. */
+static const char transaction_lua[] =
+    "local acquire, pcall, select, type, getmetatable, error, null, tostring, format, concat, mathtype, tonumber = ...\n"
+    "local function finish(tx, ok, ...)\n"
+    "  if not ok then\n"
+    "    tx:query('ROLLBACK')\n"
+    "    return nil, (...)\n"
+    "  end\n"
+    "  local first, err = ...\n"
+    "  if first == nil and err ~= nil then\n"
+    "    tx:query('ROLLBACK')\n"
+    "    return nil, err, select(3, ...)\n"
+    "  end\n"
+    "  local st = tx:status()\n"
+    "  if st == 'inerror' then\n"
+    "    tx:query('ROLLBACK')\n"
+    "    return nil, 'the transaction was aborted by an earlier error', '25P02'\n"
+    "  elseif st == 'unknown' then\n"
+    "    return nil, 'the connection was lost during the transaction', 'closed'\n"
+    "  end\n"
+    "  local res, cerr, code = tx:query('COMMIT')\n"
+    "  if not res then return nil, cerr, code end\n"
+    "  return ...\n"
+    "end\n"
+    "local function transaction(fn, ...)\n"
+    "  if type(fn) ~= 'function' and not (getmetatable(fn) or {}).__call then\n"
+    "    error('bad argument #1 to \\'transaction\\' (function expected, got ' .. type(fn) .. ')', 2)\n"
+    "  end\n"
+    "  local tx <close>, err, code = acquire()\n"
+    "  if not tx then return nil, err, code end\n"
+    "  local res, berr, bcode = tx:query('BEGIN')\n"
+    "  if not res then return nil, berr, bcode end\n"
+    "  return finish(tx, pcall(fn, tx, ...))\n"
+    "end\n"
+    "local function literal(t, depth)\n"
+    "  if depth > 6 then error('pg.array: nested deeper than 6 levels', depth + 1) end\n"
+    "  local out = {}\n"
+    "  for i = 1, #t do\n"
+    "    local v = t[i]\n"
+    "    local ty = type(v)\n"
+    "    if v == nil or v == null then out[i] = 'NULL'\n"
+    "    elseif ty == 'boolean' then out[i] = v and 't' or 'f'\n"
+    "    elseif ty == 'number' then\n"
+    "      if mathtype(v) == 'integer' then out[i] = tostring(v)\n"
+    "      elseif v ~= v then out[i] = 'NaN'\n"
+    "      elseif v == 1/0 then out[i] = 'Infinity'\n"
+    "      elseif v == -1/0 then out[i] = '-Infinity'\n"
+    "      else\n"
+    "        local s = format('%.15g', v)\n"
+    "        if tonumber(s) ~= v then s = format('%.17g', v) end\n"
+    "        out[i] = s\n"
+    "      end\n"
+    "    elseif ty == 'string' then\n"
+    "      if v:find('\\0', 1, true) then error('pg.array: element ' .. i .. ' contains a zero byte', depth + 1) end\n"
+    "      out[i] = '\"' .. v:gsub('[\\\\\"]', '\\\\%0') .. '\"'\n"
+    "    elseif ty == 'table' then out[i] = literal(v, depth + 1)\n"
+    "    else error('pg.array: element ' .. i .. ' is a ' .. ty, depth + 1) end\n"
+    "  end\n"
+    "  return '{' .. concat(out, ',') .. '}'\n"
+    "end\n"
+    "local function array(t)\n"
+    "  if type(t) ~= 'table' then error('bad argument #1 to \\'array\\' (table expected, got ' .. type(t) .. ')', 2) end\n"
+    "  return literal(t, 1)\n"
+    "end\n"
+    "return transaction, array\n";
+
+/* }=================================================================== */
+
+/* package.loaded[lib][name]: the real standard functions, whatever a
+** script did to its globals. */
+static void push_lib_field(lua_State *L, const char *lib, const char *name) {
+  luaL_getsubtable(L, LUA_REGISTRYINDEX, LUA_LOADED_TABLE);
+  lua_getfield(L, -1, lib);
+  lua_getfield(L, -1, name);
+  lua_replace(L, -3);
+  lua_pop(L, 1);
+}
+
+int eng_open_pg(lua_State *L) {
+  /* The JSON codec is the `json` module's, so that pg and json agree on
+  ** null, empty tables and sparse arrays. */
+  luaL_requiref(L, "json", eng_open_json, 0);
+  lua_getfield(L, -1, "decode");
+  lua_rawsetp(L, LUA_REGISTRYINDEX, &decode_key);
+  lua_getfield(L, -1, "encode");
+  lua_rawsetp(L, LUA_REGISTRYINDEX, &encode_key);
+  lua_pop(L, 1);
+
+  if (luaL_newmetatable(L, OP_MT)) {
+    lua_pushcfunction(L, op_gc);
+    lua_setfield(L, -2, "__gc");
+  }
+  lua_pop(L, 1);
+  if (luaL_newmetatable(L, TX_MT)) {
+    static const luaL_Reg methods[] = {{"query", tx_query}, {"exec_script", tx_exec_script},
+                                       {"status", tx_status}, {NULL, NULL}};
+    luaL_newlib(L, methods);
+    lua_setfield(L, -2, "__index");
+    lua_pushcfunction(L, tx_release);
+    lua_setfield(L, -2, "__close");
+    lua_pushcfunction(L, tx_release);
+    lua_setfield(L, -2, "__gc");
+    lua_pushcfunction(L, tx_tostring);
+    lua_setfield(L, -2, "__tostring");
+    lua_pushliteral(L, "pg.tx");
+    lua_setfield(L, -2, "__name");
+  }
+  lua_pop(L, 1);
+
+  static const luaL_Reg fns[] = {{"query", l_query}, {"exec_script", l_exec_script},
+                                 {"ping", l_ping},   {"stats", l_stats},
+                                 {NULL, NULL}};
+  luaL_newlib(L, fns);
+  eng_push_null(L);
+  lua_setfield(L, -2, "null");
+
+  if (luaL_loadbufferx(L, transaction_lua, sizeof transaction_lua - 1, "=pg", "t") != LUA_OK)
+    return lua_error(L);
+  lua_pushcfunction(L, l_acquire);
+  lua_getglobal(L, "pcall");
+  lua_getglobal(L, "select");
+  lua_getglobal(L, "type");
+  lua_getglobal(L, "getmetatable");
+  lua_getglobal(L, "error");
+  eng_push_null(L);
+  lua_getglobal(L, "tostring");
+  push_lib_field(L, LUA_STRLIBNAME, "format");
+  push_lib_field(L, LUA_TABLIBNAME, "concat");
+  push_lib_field(L, LUA_MATHLIBNAME, "type");
+  lua_getglobal(L, "tonumber");
+  lua_call(L, 12, 2);
+  lua_setfield(L, -3, "array");
+  lua_setfield(L, -2, "transaction");
+  return 1;
+}
