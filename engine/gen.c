@@ -145,16 +145,20 @@ static int traceback(lua_State *L) {
   return 1;
 }
 
-/* require("a.b") of application code finds scripts/a/b.lua (or
-** scripts/a/b/init.lua) in the generation's snapshot, never on disk. */
+/* require("a.b") finds engine/lua/a/b.lua (modules the engine provides in
+** Lua, like `tg`), then scripts/a/b.lua (or .../init.lua) — all in the
+** generation's snapshot, never on disk. */
 static int snapshot_searcher(lua_State *L) {
   const char *name = luaL_checkstring(L, 1);
   gen_t *g = gen_of(L);
   char rel[512];
-  const char *forms[] = {"scripts/%s.lua", "scripts/%s/init.lua"};
-  for (int i = 0; i < 2; i++) {
+  const char *forms[] = {"engine/lua/%s.lua", "engine/lua/%s/init.lua", "scripts/%s.lua",
+                         "scripts/%s/init.lua"};
+  for (int i = 0; i < 4; i++) {
     snprintf(rel, sizeof rel, forms[i], name);
-    for (char *p = rel + 8; *p && strcmp(p, ".lua") != 0 && strcmp(p, "/init.lua") != 0; p++)
+    char *start = strchr(rel, '/') + 1;
+    if (i < 2) start = strchr(start, '/') + 1;
+    for (char *p = start; *p && strcmp(p, ".lua") != 0 && strcmp(p, "/init.lua") != 0; p++)
       if (*p == '.') *p = '/';
     const snap_file *f = snapshot_find(&g->snap, rel);
     if (!f) continue;
@@ -164,7 +168,7 @@ static int snapshot_searcher(lua_State *L) {
     lua_pushstring(L, rel);
     return 2;
   }
-  lua_pushfstring(L, "no file 'scripts/%s.lua' in the loaded scripts", name);
+  lua_pushfstring(L, "no file 'engine/lua/%s.lua' or 'scripts/%s.lua' in the loaded scripts", name, name);
   return 1;
 }
 
@@ -369,7 +373,7 @@ int gen_check_all(gen_t *g, char *err, size_t errlen) {
   lua_State *L = g->L;
   for (int i = 0; i < g->snap.count; i++) {
     const snap_file *f = &g->snap.files[i];
-    if (!starts_with(f->path, "scripts/")) continue;
+    if (!starts_with(f->path, "scripts/") && !starts_with(f->path, "engine/lua/")) continue;
     char chunk[300];
     snprintf(chunk, sizeof chunk, "@%s", f->path);
     if (luaL_loadbufferx(L, f->data, f->len, chunk, "t") != LUA_OK) {

@@ -10,7 +10,9 @@
 
 #include "snapshot.h"
 
-static const char *top_dirs[] = {"scripts", "rules", "templates"};
+/* engine/lua holds the modules the engine provides in Lua (the Telegram
+** client); they load and reload like application code. */
+static const char *top_dirs[] = {"engine/lua", "scripts", "rules", "templates"};
 
 static int ends_with(const char *s, const char *suffix) {
   size_t a = strlen(s), b = strlen(suffix);

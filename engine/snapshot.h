@@ -21,7 +21,7 @@ typedef struct snapshot {
   char error[512]; /* set when reading failed */
 } snapshot_t;
 
-/* Reads every *.lua under root/scripts, root/rules, root/templates. Blocking:
+/* Reads every *.lua under root/engine/lua, scripts, rules, templates. Blocking:
 ** call it from a worker thread or before the loop runs. 0 or -1 (error set). */
 int snapshot_read(snapshot_t *s, const char *root);
 void snapshot_free(snapshot_t *s);
