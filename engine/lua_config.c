@@ -50,6 +50,11 @@ int eng_open_config(lua_State *L) {
   lua_setfield(L, -2, "reservation_ttl");
   lua_pushinteger(L, c->pg_pool_size);
   lua_setfield(L, -2, "pg_pool_size");
+  if (c->media_dir) set_str(L, "media_dir", c->media_dir);
+  else {
+    lua_pushfstring(L, "%s/media", e->root);
+    lua_setfield(L, -2, "media_dir");
+  }
   lua_pushboolean(L, c->bench_routes);
   lua_setfield(L, -2, "bench_routes");
   return 1;
