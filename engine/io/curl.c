@@ -1,0 +1,471 @@
+/*
+** curl.c — libcurl multi_socket on libuv. See curl.h.
+**
+** The glue has the shape of tarantool's src/curl.c and hiredis's libuv
+** adapter: libcurl tells us which sockets to watch (CURLMOPT_SOCKETFUNCTION →
+** one uv_poll per socket) and when to call it back (CURLMOPT_TIMERFUNCTION →
+** one uv_timer); libuv tells libcurl what happened with
+** curl_multi_socket_action; after each such call finished transfers are
+** collected with curl_multi_info_read.
+**
+** Two rules keep this re-entrancy safe. Inside libcurl's callbacks we only
+** (re)arm libuv handles: the timer callback never calls
+** curl_multi_socket_action itself, even for a 0 ms timeout, it starts the
+** uv_timer and the action happens on the next loop turn. And transfers are
+** completed only from our own libuv callbacks, after curl_multi_socket_action
+** has returned, so on_done may free its transfer or start another one.
+*/
+#include <curl/curl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "io/curl.h"
+
+#define DEFAULT_TIMEOUT_MS 30000
+#define DEFAULT_MAX_BODY (64u * 1024 * 1024)
+#define WATCHDOG_SLACK_MS 2000        /* after libcurl's own timeout */
+
+enum { X_NEW, X_RUNNING, X_DONE };
+
+struct curl_multi {
+  uv_loop_t *loop;
+  CURLM *multi;
+  uv_timer_t timer;                   /* libcurl's timeout */
+  uv_timer_t watchdog;                /* our per-transfer deadline check */
+  struct sock *socks;                 /* live pollers, for destroy */
+  curl_xfer_t *running;               /* list of X_RUNNING transfers */
+  int nrunning;
+  int handles;                        /* libuv handles not yet closed */
+  int destroyed;
+};
+
+typedef struct sock {
+  uv_poll_t poll;
+  curl_socket_t fd;
+  curl_multi_t *m;
+  struct sock *prev, *next;
+} sock_t;
+
+struct curl_xfer {
+  curl_multi_t *m;
+  CURL *easy;
+  struct curl_slist *hdrs;
+  curl_mime *mime;
+  buf_t post;
+  int has_body, has_expect;
+  int state;
+  int too_large;
+  char method[16];
+  uint64_t timeout_ms, deadline;
+  size_t max_body;
+  curl_done_fn fn;
+  void *ud;
+  curl_xfer_t *prev, *next;
+  curl_result_t res;
+  char errbuf[CURL_ERROR_SIZE];
+};
+
+static void check_done(curl_multi_t *m);
+
+/* ====================================================================
+** libuv → libcurl
+** ==================================================================== */
+
+static void on_poll(uv_poll_t *h, int status, int events) {
+  sock_t *s = h->data;
+  curl_multi_t *m = s->m;
+  int flags = 0;
+  if (status < 0) flags = CURL_CSELECT_ERR;
+  else {
+    if (events & UV_READABLE) flags |= CURL_CSELECT_IN;
+    if (events & UV_WRITABLE) flags |= CURL_CSELECT_OUT;
+  }
+  int running;
+  curl_multi_socket_action(m->multi, s->fd, flags, &running);   /* may free s */
+  check_done(m);
+}
+
+static void on_timer(uv_timer_t *t) {
+  curl_multi_t *m = t->data;
+  int running;
+  curl_multi_socket_action(m->multi, CURL_SOCKET_TIMEOUT, 0, &running);
+  check_done(m);
+}
+
+/* ====================================================================
+** libcurl → libuv (only arming handles here)
+** ==================================================================== */
+
+static void on_handle_closed(uv_handle_t *h) {
+  curl_multi_t *m = h->data;
+  if (--m->handles == 0 && m->destroyed) free(m);
+}
+
+static void on_sock_closed(uv_handle_t *h) {
+  sock_t *s = h->data;
+  curl_multi_t *m = s->m;
+  free(s);
+  if (--m->handles == 0 && m->destroyed) free(m);
+}
+
+static void sock_drop(curl_multi_t *m, sock_t *s) {
+  if (s->prev) s->prev->next = s->next;
+  else m->socks = s->next;
+  if (s->next) s->next->prev = s->prev;
+  uv_poll_stop(&s->poll);
+  uv_close((uv_handle_t *)&s->poll, on_sock_closed);
+}
+
+static int socket_cb(CURL *easy, curl_socket_t fd, int what, void *userp, void *socketp) {
+  (void)easy;
+  curl_multi_t *m = userp;
+  sock_t *s = socketp;
+  if (what == CURL_POLL_REMOVE) {
+    if (s) {
+      curl_multi_assign(m->multi, fd, NULL);
+      sock_drop(m, s);
+    }
+    return 0;
+  }
+  if (!s) {
+    s = calloc(1, sizeof *s);
+    if (!s) return -1;
+    if (uv_poll_init_socket(m->loop, &s->poll, fd) != 0) {
+      free(s);
+      return -1;
+    }
+    s->fd = fd;
+    s->m = m;
+    s->poll.data = s;
+    m->handles++;
+    s->next = m->socks;
+    if (m->socks) m->socks->prev = s;
+    m->socks = s;
+    curl_multi_assign(m->multi, fd, s);
+  }
+  int events = 0;
+  if (what & CURL_POLL_IN) events |= UV_READABLE;
+  if (what & CURL_POLL_OUT) events |= UV_WRITABLE;
+  uv_poll_start(&s->poll, events, on_poll);
+  return 0;
+}
+
+static int timer_cb(CURLM *multi, long timeout_ms, void *userp) {
+  (void)multi;
+  curl_multi_t *m = userp;
+  if (timeout_ms < 0) uv_timer_stop(&m->timer);
+  else uv_timer_start(&m->timer, on_timer, (uint64_t)timeout_ms, 0);
+  return 0;
+}
+
+/* ====================================================================
+** Completion
+** ==================================================================== */
+
+static void unlink_running(curl_xfer_t *x) {
+  curl_multi_t *m = x->m;
+  if (x->prev) x->prev->next = x->next;
+  else m->running = x->next;
+  if (x->next) x->next->prev = x->prev;
+  x->prev = x->next = NULL;
+  if (--m->nrunning == 0) uv_timer_stop(&m->watchdog);
+}
+
+static const char *code_of(CURLcode rc, int too_large) {
+  switch (rc) {
+    case CURLE_OK: return NULL;
+    case CURLE_OPERATION_TIMEDOUT: return "timeout";
+    case CURLE_COULDNT_CONNECT: return "refused";
+    case CURLE_COULDNT_RESOLVE_HOST:
+    case CURLE_COULDNT_RESOLVE_PROXY: return "resolve";
+    case CURLE_GOT_NOTHING:
+    case CURLE_RECV_ERROR:
+    case CURLE_SEND_ERROR:
+    case CURLE_PARTIAL_FILE: return "closed";
+    case CURLE_SSL_CONNECT_ERROR:
+    case CURLE_PEER_FAILED_VERIFICATION:
+    case CURLE_SSL_CERTPROBLEM:
+    case CURLE_SSL_CIPHER:
+    case CURLE_SSL_CACERT_BADFILE:
+    case CURLE_SSL_ISSUER_ERROR:
+    case CURLE_SSL_PINNEDPUBKEYNOTMATCH: return "tls";
+    case CURLE_URL_MALFORMAT:
+    case CURLE_UNSUPPORTED_PROTOCOL: return "url";
+    case CURLE_WRITE_ERROR:
+    case CURLE_FILESIZE_EXCEEDED: return too_large ? "too_large" : "failed";
+    default: return "failed";
+  }
+}
+
+/* Ends a running transfer and tells its owner. Called only from our libuv
+** callbacks or from destroy, never from inside libcurl. */
+static void finish(curl_xfer_t *x, CURLcode rc, const char *code, const char *msg) {
+  curl_multi_remove_handle(x->m->multi, x->easy);
+  unlink_running(x);
+  x->state = X_DONE;
+  curl_easy_getinfo(x->easy, CURLINFO_RESPONSE_CODE, &x->res.status);
+  x->res.code = code ? code : code_of(rc, x->too_large);
+  if (x->res.code) {
+    if (msg) x->res.error = msg;
+    else if (x->too_large) x->res.error = "response body too large";
+    else x->res.error = x->errbuf[0] ? x->errbuf : curl_easy_strerror(rc);
+  }
+  buf_cstr(&x->res.body);
+  x->fn(x, x->ud);                    /* may free x */
+}
+
+static void check_done(curl_multi_t *m) {
+  CURLMsg *msg;
+  int left;
+  while ((msg = curl_multi_info_read(m->multi, &left))) {
+    if (msg->msg != CURLMSG_DONE) continue;
+    curl_xfer_t *x;
+    curl_easy_getinfo(msg->easy_handle, CURLINFO_PRIVATE, (char **)&x);
+    CURLcode rc = msg->data.result;   /* read before finish: msg dies with it */
+    finish(x, rc, NULL, NULL);
+  }
+}
+
+/* libcurl enforces CURLOPT_TIMEOUT_MS itself; this catches the case where it
+** would not (a resolver stuck in a thread it cannot interrupt). */
+static void on_watchdog(uv_timer_t *t) {
+  curl_multi_t *m = t->data;
+  uint64_t now = uv_now(m->loop);
+  for (curl_xfer_t *x = m->running, *next; x; x = next) {
+    next = x->next;
+    if (now >= x->deadline) finish(x, CURLE_OPERATION_TIMEDOUT, "timeout", "timed out");
+  }
+}
+
+/* ====================================================================
+** Multi
+** ==================================================================== */
+
+curl_multi_t *curl_multi_create(uv_loop_t *loop) {
+  static int global_done;
+  if (!global_done) {
+    if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) return NULL;
+    global_done = 1;
+  }
+  curl_multi_t *m = calloc(1, sizeof *m);
+  if (!m) return NULL;
+  m->multi = curl_multi_init();
+  if (!m->multi) {
+    free(m);
+    return NULL;
+  }
+  m->loop = loop;
+  uv_timer_init(loop, &m->timer);
+  uv_timer_init(loop, &m->watchdog);
+  m->timer.data = m->watchdog.data = m;
+  m->handles = 2;
+  curl_multi_setopt(m->multi, CURLMOPT_SOCKETFUNCTION, socket_cb);
+  curl_multi_setopt(m->multi, CURLMOPT_SOCKETDATA, m);
+  curl_multi_setopt(m->multi, CURLMOPT_TIMERFUNCTION, timer_cb);
+  curl_multi_setopt(m->multi, CURLMOPT_TIMERDATA, m);
+  return m;
+}
+
+int curl_multi_running(const curl_multi_t *m) { return m->nrunning; }
+
+void curl_multi_destroy(curl_multi_t *m) {
+  if (!m || m->destroyed) return;
+  m->destroyed = 1;                   /* on_done may not start new transfers */
+  while (m->running) finish(m->running, CURLE_ABORTED_BY_CALLBACK, "closed", "client closed");
+  curl_multi_cleanup(m->multi);       /* may still report sockets to remove */
+  m->multi = NULL;
+  while (m->socks) sock_drop(m, m->socks);
+  uv_close((uv_handle_t *)&m->timer, on_handle_closed);
+  uv_close((uv_handle_t *)&m->watchdog, on_handle_closed);
+}
+
+/* ====================================================================
+** Transfers
+** ==================================================================== */
+
+static size_t on_body(char *p, size_t size, size_t n, void *ud) {
+  curl_xfer_t *x = ud;
+  size_t len = size * n;
+  if (x->res.body.len + len > x->max_body) {
+    x->too_large = 1;
+    return 0;                         /* makes libcurl stop with WRITE_ERROR */
+  }
+  buf_add(&x->res.body, p, len);
+  return len;
+}
+
+/* Header lines arrive one by one. A status line starts a new block (a
+** redirect, a "100 Continue"), so only the final response's headers remain. */
+static size_t on_header(char *p, size_t size, size_t n, void *ud) {
+  curl_xfer_t *x = ud;
+  size_t len = size * n, end = len;
+  while (end > 0 && (p[end - 1] == '\r' || p[end - 1] == '\n')) end--;
+  if (end >= 5 && memcmp(p, "HTTP/", 5) == 0) {
+    buf_reset(&x->res.headers);
+    x->res.nheaders = 0;
+    return len;
+  }
+  char *colon = memchr(p, ':', end);
+  if (!colon || colon == p) return len;
+  size_t nlen = (size_t)(colon - p);
+  size_t voff = nlen + 1;
+  while (voff < end && (p[voff] == ' ' || p[voff] == '\t')) voff++;
+  size_t vend = end;
+  while (vend > voff && (p[vend - 1] == ' ' || p[vend - 1] == '\t')) vend--;
+  buf_reserve(&x->res.headers, nlen + (vend - voff) + 2);
+  for (size_t i = 0; i < nlen; i++) {
+    char c = p[i];
+    buf_addc(&x->res.headers, (c >= 'A' && c <= 'Z') ? (char)(c + 32) : c);
+  }
+  buf_addc(&x->res.headers, '\0');
+  buf_add(&x->res.headers, p + voff, vend - voff);
+  buf_addc(&x->res.headers, '\0');
+  x->res.nheaders++;
+  return len;
+}
+
+curl_xfer_t *curl_xfer_new(curl_multi_t *m) {
+  curl_xfer_t *x = calloc(1, sizeof *x);
+  if (!x) return NULL;
+  x->easy = curl_easy_init();
+  if (!x->easy) {
+    free(x);
+    return NULL;
+  }
+  x->m = m;
+  x->timeout_ms = DEFAULT_TIMEOUT_MS;
+  x->max_body = DEFAULT_MAX_BODY;
+  strcpy(x->method, "GET");
+  buf_init(&x->post);
+  buf_init(&x->res.body);
+  buf_init(&x->res.headers);
+  CURL *e = x->easy;
+  curl_easy_setopt(e, CURLOPT_PRIVATE, x);
+  curl_easy_setopt(e, CURLOPT_NOSIGNAL, 1L);
+  curl_easy_setopt(e, CURLOPT_ERRORBUFFER, x->errbuf);
+  curl_easy_setopt(e, CURLOPT_WRITEFUNCTION, on_body);
+  curl_easy_setopt(e, CURLOPT_WRITEDATA, x);
+  curl_easy_setopt(e, CURLOPT_HEADERFUNCTION, on_header);
+  curl_easy_setopt(e, CURLOPT_HEADERDATA, x);
+  curl_easy_setopt(e, CURLOPT_PROTOCOLS_STR, "http,https");
+  curl_easy_setopt(e, CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
+  curl_easy_setopt(e, CURLOPT_USERAGENT, "guldasta/1");
+  curl_easy_setopt(e, CURLOPT_TCP_NODELAY, 1L);
+  return x;
+}
+
+int curl_xfer_set_url(curl_xfer_t *x, const char *url) {
+  return curl_easy_setopt(x->easy, CURLOPT_URL, url) == CURLE_OK ? 0 : -1;
+}
+
+void curl_xfer_set_method(curl_xfer_t *x, const char *method) {
+  snprintf(x->method, sizeof x->method, "%s", method);
+}
+
+int curl_xfer_add_header(curl_xfer_t *x, const char *line) {
+  if (strpbrk(line, "\r\n")) return -1;
+  struct curl_slist *l = curl_slist_append(x->hdrs, line);
+  if (!l) return -1;
+  x->hdrs = l;
+  if (strncasecmp(line, "expect:", 7) == 0) x->has_expect = 1;
+  return 0;
+}
+
+void curl_xfer_set_body(curl_xfer_t *x, const char *data, size_t len) {
+  buf_reset(&x->post);
+  buf_add(&x->post, data, len);
+  buf_cstr(&x->post);
+  x->has_body = 1;
+}
+
+int curl_xfer_add_part(curl_xfer_t *x, const char *name, const char *data, size_t len,
+                       const char *filename, const char *ctype) {
+  if (!x->mime && !(x->mime = curl_mime_init(x->easy))) return -1;
+  curl_mimepart *part = curl_mime_addpart(x->mime);
+  if (!part) return -1;
+  if (curl_mime_name(part, name) != CURLE_OK) return -1;
+  if (curl_mime_data(part, data, len) != CURLE_OK) return -1;
+  if (filename && curl_mime_filename(part, filename) != CURLE_OK) return -1;
+  if (ctype && curl_mime_type(part, ctype) != CURLE_OK) return -1;
+  return 0;
+}
+
+void curl_xfer_set_timeout(curl_xfer_t *x, uint64_t ms) { x->timeout_ms = ms ? ms : 1; }
+void curl_xfer_set_max_body(curl_xfer_t *x, size_t bytes) { x->max_body = bytes; }
+
+void curl_xfer_set_follow(curl_xfer_t *x, int max_redirects) {
+  curl_easy_setopt(x->easy, CURLOPT_FOLLOWLOCATION, max_redirects > 0 ? 1L : 0L);
+  curl_easy_setopt(x->easy, CURLOPT_MAXREDIRS, (long)max_redirects);
+}
+
+/* Method and body are applied here, once everything is known: a body without
+** a method means POST, and a custom method keeps its body. libcurl would add
+** "Expect: 100-continue" to big bodies and wait for the server's answer; we
+** turn that off unless the caller asked for it, it only costs a round trip. */
+static void apply_request(curl_xfer_t *x) {
+  CURL *e = x->easy;
+  int is_get = strcmp(x->method, "GET") == 0, is_post = strcmp(x->method, "POST") == 0;
+  if (strcmp(x->method, "HEAD") == 0) {
+    curl_easy_setopt(e, CURLOPT_NOBODY, 1L);
+  } else if (x->mime) {
+    curl_easy_setopt(e, CURLOPT_MIMEPOST, x->mime);
+    if (!is_post && !is_get) curl_easy_setopt(e, CURLOPT_CUSTOMREQUEST, x->method);
+  } else if (x->has_body || is_post) {
+    curl_easy_setopt(e, CURLOPT_POSTFIELDS, x->post.data ? x->post.data : "");
+    curl_easy_setopt(e, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)x->post.len);
+    if (!is_post) curl_easy_setopt(e, CURLOPT_CUSTOMREQUEST, x->method);
+  } else if (!is_get) {
+    curl_easy_setopt(e, CURLOPT_CUSTOMREQUEST, x->method);
+  }
+  if (!x->has_expect) x->hdrs = curl_slist_append(x->hdrs, "Expect:");
+  curl_easy_setopt(e, CURLOPT_HTTPHEADER, x->hdrs);
+  curl_easy_setopt(e, CURLOPT_TIMEOUT_MS, (long)x->timeout_ms);
+  long connect_ms = x->timeout_ms < 10000 ? (long)x->timeout_ms : 10000;
+  curl_easy_setopt(e, CURLOPT_CONNECTTIMEOUT_MS, connect_ms);
+}
+
+int curl_xfer_start(curl_xfer_t *x, curl_done_fn fn, void *ud) {
+  curl_multi_t *m = x->m;
+  if (x->state != X_NEW || m->destroyed) {
+    x->res.code = "closed";
+    x->res.error = "client closed";
+    return -1;
+  }
+  x->fn = fn;
+  x->ud = ud;
+  apply_request(x);
+  /* Adding only arms the 0 ms uv_timer through timer_cb: libcurl starts the
+  ** transfer on the next loop turn, so fn cannot run before we return. */
+  CURLMcode rc = curl_multi_add_handle(m->multi, x->easy);
+  if (rc != CURLM_OK) {
+    x->res.code = "failed";
+    x->res.error = curl_multi_strerror(rc);
+    return -1;
+  }
+  x->state = X_RUNNING;
+  x->deadline = uv_now(m->loop) + x->timeout_ms + WATCHDOG_SLACK_MS;
+  x->next = m->running;
+  if (m->running) m->running->prev = x;
+  m->running = x;
+  if (m->nrunning++ == 0) uv_timer_start(&m->watchdog, on_watchdog, 1000, 1000);
+  return 0;
+}
+
+const curl_result_t *curl_xfer_result(const curl_xfer_t *x) { return &x->res; }
+
+void curl_xfer_free(curl_xfer_t *x) {
+  if (!x) return;
+  if (x->state == X_RUNNING) {
+    curl_multi_remove_handle(x->m->multi, x->easy);
+    unlink_running(x);
+  }
+  curl_easy_cleanup(x->easy);
+  curl_slist_free_all(x->hdrs);
+  curl_mime_free(x->mime);
+  buf_free(&x->post);
+  buf_free(&x->res.body);
+  buf_free(&x->res.headers);
+  free(x);
+}
