@@ -1,0 +1,30 @@
+---@meta
+---@class config
+---@field root string
+---@field bot_token string|nil
+---@field telegram_api_url string
+---@field database_url string|nil
+---@field redis_url string|nil
+---@field http_host string
+---@field http_port integer
+---@field webhook_url string|nil
+---@field webhook_secret string|nil
+---@field florist_chat_id string|nil
+---@field courier_chat_id string|nil
+---@field shop_channel_id string|nil
+---@field owner_chat_id string|nil
+---@field owner_tg_ids integer[]
+---@field payme_merchant_id string|nil
+---@field payme_key string|nil
+---@field payme_checkout_url string
+---@field click_service_id string|nil
+---@field click_merchant_id string|nil
+---@field click_secret_key string|nil
+---@field click_merchant_user_id string|nil
+---@field shop_tz string
+---@field reservation_ttl integer
+---@field pg_pool_size integer
+---@field media_dir string
+---@field bench_routes boolean
+local config = {}
+return config
