@@ -17,6 +17,7 @@
 
 #include <lauxlib.h>
 
+#include "buf.h"
 #include "gen.h"
 #include "log.h"
 #include "metrics.h"
@@ -210,10 +211,17 @@ static void report_error(sched_task *t) {
   const char *msg = lua_tostring(t->co, -1);
   if (!msg) msg = luaL_typename(t->co, -1);
   luaL_traceback(L, t->co, msg, 0);
-  char id[32];
-  snprintf(id, sizeof id, "%llu", (unsigned long long)t->id);
-  log_write(LOG_ERROR, "unit of work failed", "unit", id, "kind", t->kind, "error",
-            lua_tostring(L, -1), NULL);
+  /* The unit id goes out as a number, as the Lua `log` module writes it, so
+  ** one query finds every line of a unit. */
+  buf_t f;
+  buf_init(&f);
+  buf_printf(&f, ",\"unit\":%llu,\"kind\":\"%s\",\"error\":\"", (unsigned long long)t->id, t->kind);
+  size_t n;
+  const char *tb = lua_tolstring(L, -1, &n);
+  buf_add_json_escaped(&f, tb, n);
+  buf_addc(&f, '"');
+  log_write_fields(LOG_ERROR, "unit of work failed", f.data, f.len);
+  buf_free(&f);
   lua_pop(L, 1);
 }
 
