@@ -9,9 +9,8 @@
 #include <unistd.h>
 
 #include "config.h"
+#include "check.h"
 
-static int failures;
-#define CHECK(cond) do { if (!(cond)) { failures++; fprintf(stderr, "%s:%d: CHECK(%s) failed\n", __FILE__, __LINE__, #cond); } } while (0)
 
 static const char *all_vars[] = {
     "BOT_TOKEN", "TELEGRAM_API_URL", "DATABASE_URL", "REDIS_URL", "HTTP_LISTEN", "WEBHOOK_URL",

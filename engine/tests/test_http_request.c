@@ -8,18 +8,10 @@
 #include <string.h>
 
 #include "io/http_request.h"
+#define CHECK_CONTEXT current
+#include "check.h"
 
-static int failures, checks;
 
-#define CHECK(cond)                                                         \
-  do {                                                                      \
-    checks++;                                                               \
-    if (!(cond)) {                                                          \
-      failures++;                                                           \
-      fprintf(stderr, "%s:%d: %s: check failed: %s\n", __FILE__, __LINE__, \
-              current, #cond);                                              \
-    }                                                                       \
-  } while (0)
 
 #define CHECK_STR(got, want) CHECK((got) && strcmp((got), (want)) == 0)
 

@@ -11,19 +11,11 @@
 
 #include "io/curl.h"
 #include "io/http_server.h"
+#define CHECK_CONTEXT current
+#include "check.h"
 
-static int failures, checks;
 static const char *current = "";
 
-#define CHECK(cond)                                                         \
-  do {                                                                      \
-    checks++;                                                               \
-    if (!(cond)) {                                                          \
-      failures++;                                                           \
-      fprintf(stderr, "%s:%d: %s: check failed: %s\n", __FILE__, __LINE__, \
-              current, #cond);                                              \
-    }                                                                       \
-  } while (0)
 
 static uv_loop_t *loop;
 static http_server_t *server;

@@ -11,12 +11,9 @@
 #include <unistd.h>
 
 #include "io/proc.h"
+#include "check.h"
 
-static int failures;
 
-#define CHECK(cond) do { \
-  if (!(cond)) { fprintf(stderr, "%s:%d: CHECK failed: %s\n", __FILE__, __LINE__, #cond); failures++; } \
-} while (0)
 
 static uv_loop_t loop;
 static int done_count;

@@ -11,17 +11,9 @@
 #include <string.h>
 
 #include "io/redis.h"
+#include "check.h"
 
-static int failures, checks;
 
-#define CHECK(cond)                                                        \
-  do {                                                                     \
-    checks++;                                                              \
-    if (!(cond)) {                                                         \
-      failures++;                                                          \
-      fprintf(stderr, "%s:%d: check failed: %s\n", __FILE__, __LINE__, #cond); \
-    }                                                                      \
-  } while (0)
 
 static uv_loop_t loop;
 static rds_url_t url;

@@ -8,12 +8,9 @@
 #include <time.h>
 
 #include "io/timeofday.h"
+#include "check.h"
 
-static int failures;
 
-#define CHECK(cond) do { \
-  if (!(cond)) { fprintf(stderr, "%s:%d: CHECK failed: %s\n", __FILE__, __LINE__, #cond); failures++; } \
-} while (0)
 #define CHECK_EQ(a, b) do { \
   long long a_ = (long long)(a), b_ = (long long)(b); \
   if (a_ != b_) { fprintf(stderr, "%s:%d: %s == %lld, expected %lld\n", __FILE__, __LINE__, #a, a_, b_); failures++; } \
