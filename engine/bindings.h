@@ -37,6 +37,12 @@ ENG_WEAK void eng_close_http(eng_t *e);
 ** Returns 0 or a negative libuv error. */
 ENG_WEAK int eng_http_serve(eng_t *e, const char *host, int port);
 
+/* Registers the metatable `name` for a handle type (lua_class.c): methods
+** under __index, optional __gc and __tostring. Leaves the stack unchanged. */
+#include <lauxlib.h>
+void eng_new_class(lua_State *L, const char *name, const luaL_Reg *methods, lua_CFunction gc,
+                   lua_CFunction tostring);
+
 /* The null sentinel shared by json, pg and redis (cjson's lightuserdata NULL). */
 void eng_push_null(lua_State *L);
 int eng_is_null(lua_State *L, int idx);

@@ -245,13 +245,7 @@ int eng_open_engine(lua_State *L) {
       {"help", l_help},       {"metric", l_metric},   {"metrics", l_metrics},
       {"stats", l_stats},     {"load_rule", l_load_rule},
       {"executable", l_executable}, {NULL, NULL}};
-  if (luaL_newmetatable(L, SPAWN_MT)) {
-    luaL_newlib(L, handle_methods);
-    lua_setfield(L, -2, "__index");
-    lua_pushcfunction(L, l_handle_gc);
-    lua_setfield(L, -2, "__gc");
-  }
-  lua_pop(L, 1);
+  eng_new_class(L, SPAWN_MT, handle_methods, l_handle_gc, NULL);
   luaL_newlib(L, fns);
   return 1;
 }

@@ -438,15 +438,7 @@ int eng_open_proc(lua_State *L) {
     {NULL, NULL}
   };
   static const luaL_Reg fns[] = {{"run", l_run}, {"spawn", l_spawn}, {NULL, NULL}};
-  if (luaL_newmetatable(L, PROC_MT)) {
-    luaL_newlib(L, methods);
-    lua_setfield(L, -2, "__index");
-    lua_pushcfunction(L, l_gc);
-    lua_setfield(L, -2, "__gc");
-    lua_pushcfunction(L, l_tostring);
-    lua_setfield(L, -2, "__tostring");
-  }
-  lua_pop(L, 1);
+  eng_new_class(L, PROC_MT, methods, l_gc, l_tostring);
   luaL_newlib(L, fns);
   return 1;
 }

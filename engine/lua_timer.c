@@ -347,15 +347,7 @@ int eng_open_timer(lua_State *L) {
     {"sleep", l_sleep}, {"after", l_after}, {"every", l_every}, {"at", l_at},
     {"now", l_now}, {"monotonic", l_monotonic}, {NULL, NULL}
   };
-  if (luaL_newmetatable(L, TIMER_MT)) {
-    luaL_newlib(L, methods);
-    lua_setfield(L, -2, "__index");
-    lua_pushcfunction(L, l_gc);
-    lua_setfield(L, -2, "__gc");
-    lua_pushcfunction(L, l_tostring);
-    lua_setfield(L, -2, "__tostring");
-  }
-  lua_pop(L, 1);
+  eng_new_class(L, TIMER_MT, methods, l_gc, l_tostring);
   luaL_newlib(L, fns);
   return 1;
 }
