@@ -69,6 +69,7 @@ static void shutdown_engine(eng_t *e) {
   /* The scheduler stays up: units failed with "closed" above still need to
   ** be resumed to finish. Its handles close after the loop ends. */
   uv_timer_init(e->loop, &M.deadline);
+  uv_update_time(e->loop);  /* after a long CPU-bound unit the cached clock is stale */
   uv_timer_start(&M.deadline, on_deadline, 5000, 0);
   uv_unref((uv_handle_t *)&M.deadline);
 }
