@@ -1,5 +1,5 @@
 -- scripts/main.lua — builds the application of one generation: it registers
--- routes (and, in later issues, the bot's handlers and timers) and returns.
+-- routes and the bot's update handler, and returns.
 -- It runs while the generation loads, so it must not do I/O: registering is
 -- all it does (STYLE.md: "rule files register, they do not act").
 local http = require "http"
@@ -13,11 +13,16 @@ if config.bench_routes then
   require("app.bench").install()
 end
 
+-- The Telegram bot: its handler and long polling (or the webhook).
+if config.bot_token then
+  require("bot").install()
+end
+
 return {
   -- Run before the generation becomes current; a failure keeps the old one.
   selfcheck = function()
     local rules = require "rules"
     if not rules.money then return false, "rules/money.lua is missing" end
-    return true
+    return require("bot.selfcheck").run()
   end,
 }

@@ -1,10 +1,21 @@
 #!/usr/bin/env bash
 # tools/demo.sh BUILD_DIR — the body of `make demo`: the bot on this machine
 # with a private PostgreSQL and Redis (build/services-demo), migrated and
-# seeded, serving in the foreground until Ctrl-C, which stops everything.
+# seeded, talking to a local Bot API emulator instead of Telegram, with a
+# chat simulator page in the browser (http://127.0.0.1:8090/). It serves in
+# the foreground until Ctrl-C, which stops everything it started.
 #
-# The data survives between demos (only `make clean` wipes it), so what you
-# ordered yesterday is still there.
+# Three processes besides the services: the emulator with the simulator page
+# (`guldasta run spec/support/emulator_main.lua`) and the bot (`guldasta
+# serve` with TELEGRAM_API_URL pointing at the emulator).
+#
+# The database survives between demos (only `make clean` wipes it), so what
+# you ordered yesterday is still there. The emulated Telegram does not: it
+# starts empty every time, so the bot's Telegram state in Redis (seen update
+# ids, chat queues, cached file_ids: the tg:* keys) is cleared first.
+#
+#   HTTP_LISTEN=127.0.0.1:8080  the bot's own HTTP server (health, metrics)
+#   SIM_LISTEN=127.0.0.1:8090   the emulator and the simulator page
 set -euo pipefail
 
 cd "$(dirname "$0")/.."
@@ -14,12 +25,17 @@ bin=$(cd "$1" && pwd)
 svc=build/services-demo
 
 serve_pid=
+emu_pid=
+stop_pid() {
+    if [ -n "$1" ] && kill -0 "$1" 2>/dev/null; then
+        kill -TERM "$1" 2>/dev/null || true
+        wait "$1" 2>/dev/null || true
+    fi
+}
 cleanup() {
     trap - EXIT INT TERM
-    if [ -n "$serve_pid" ] && kill -0 "$serve_pid" 2>/dev/null; then
-        kill -TERM "$serve_pid" 2>/dev/null || true
-        wait "$serve_pid" 2>/dev/null || true
-    fi
+    stop_pid "$serve_pid"
+    stop_pid "$emu_pid"
     tools/services.sh stop "$svc" || true
 }
 trap cleanup EXIT
@@ -31,7 +47,7 @@ tools/services.sh start "$svc"
 
 export GULDASTA_ROOT=$PWD
 # Fixed demo identities: a real token from the shell or .env must not turn
-# the demo into the live bot. Only the listen address is yours to choose.
+# the demo into the live bot. Only the listen addresses are yours to choose.
 export BOT_TOKEN=demo-token
 export OWNER_TG_IDS=1
 export FLORIST_CHAT_ID=-1001
@@ -39,23 +55,43 @@ export COURIER_CHAT_ID=-1002
 export SHOP_CHANNEL_ID=-1003
 export OWNER_CHAT_ID=1
 export HTTP_LISTEN=${HTTP_LISTEN:-127.0.0.1:8080}
+SIM_LISTEN=${SIM_LISTEN:-127.0.0.1:8090}
+export TELEGRAM_API_URL=http://$SIM_LISTEN
+unset WEBHOOK_URL WEBHOOK_SECRET   # the bot polls the emulator, like a bot on a laptop
 
 "$bin/guldasta" migrate
 # The catalog makes the demo worth looking at; without it the bot still runs.
 "$bin/guldasta" seed || echo "demo.sh: guldasta seed failed, going on with an empty catalog" >&2
 
+# A fresh emulator reuses update ids and message ids: forget what the bot
+# remembers of the previous one (only the tg:* keys; the rest stays).
+redis-cli -u "$REDIS_URL" --no-auth-warning EVAL \
+    "local n = 0 for _, k in ipairs(redis.call('KEYS', ARGV[1])) do redis.call('DEL', k) n = n + 1 end return n" \
+    0 'tg:*' > /dev/null
+
+# Both in the background so that our trap, not the terminal, decides how
+# they end: Ctrl-C reaches this shell, which sends each a TERM and waits.
+"$bin/guldasta" run spec/support/emulator_main.lua "$SIM_LISTEN" &
+emu_pid=$!
+for _ in $(seq 1 100); do
+    curl -fs -o /dev/null "http://$SIM_LISTEN/sim/api/state" && break
+    kill -0 "$emu_pid" 2>/dev/null || { echo "demo.sh: the emulator did not start on $SIM_LISTEN" >&2; exit 1; }
+    sleep 0.1
+done
+
+"$bin/guldasta" serve &
+serve_pid=$!
+
 cat <<EOF
 
   Guldasta demo is running.
-    health:   http://$HTTP_LISTEN/healthz
-    database: $DATABASE_URL
-    redis:    $REDIS_URL
-  Stop with Ctrl-C (PostgreSQL and Redis stop with it).
+    chat simulator: http://$SIM_LISTEN/      <- open it and type /start
+    bot health:     http://$HTTP_LISTEN/healthz
+    database:       $DATABASE_URL
+    redis:          $REDIS_URL
+  Stop with Ctrl-C (the emulator, PostgreSQL and Redis stop with it).
 
 EOF
 
-# In the background so that our trap, not the terminal, decides how serve
-# ends: Ctrl-C reaches this shell, which sends serve a TERM and waits for it.
-"$bin/guldasta" serve &
-serve_pid=$!
-wait "$serve_pid"
+# Whichever ends first ends the demo; the EXIT trap stops the other.
+wait -n "$serve_pid" "$emu_pid"

@@ -1,7 +1,10 @@
 #!/usr/bin/env bash
 # tools/deps.sh — install the Debian 12 packages Guldasta needs to build,
-# test, demo and bench. Idempotent and cheap: when everything is installed it
-# runs one dpkg query and no apt at all, so every make target can depend on it.
+# test, demo and bench, and the one npm package of the browser test
+# (playwright-core, driving Debian's chromium: no browser download).
+# Idempotent and cheap: when everything is installed it runs one dpkg query,
+# two `node`/`npm` lookups and no apt or npm at all, so every make target
+# can depend on it.
 #
 # The postgresql and redis-server packages are here for their binaries only:
 # tools/services.sh runs private instances. Their system services must not
@@ -15,7 +18,14 @@ PACKAGES=(
     libhttp-parser-dev
     postgresql redis-server
     wrk curl procps
+    chromium
 )
+
+# Node.js runs the browser test (spec/browser/, playwright-core 1.64 wants
+# Node 20+). A machine may already have a newer Node than Debian's 18 from
+# elsewhere (NodeSource); that one is used as it is. Only when there is no
+# node or npm at all do we install Debian's.
+NODE_PACKAGES=(nodejs npm)
 
 # One dpkg call for all of them. `dpkg -s` also knows removed-but-configured
 # packages, so look at the Status line, not at the exit code.
@@ -25,7 +35,29 @@ installed=$(dpkg -s "${PACKAGES[@]}" 2>/dev/null |
 for p in "${PACKAGES[@]}"; do
     grep -qxF "$p" <<< "$installed" || missing+=("$p")
 done
-[ ${#missing[@]} -eq 0 ] && exit 0
+if ! command -v node >/dev/null || ! command -v npm >/dev/null; then
+    missing+=("${NODE_PACKAGES[@]}")
+fi
+
+# node_modules/ (not in git) from package-lock.json, when it is not there
+# or holds another version than the lock names.
+npm_needed() {
+    local want have
+    want=$(sed -n '/"node_modules\/playwright-core"/,/}/s/.*"version": "\([^"]*\)".*/\1/p' package-lock.json | head -n 1)
+    have=$(sed -n 's/^  "version": "\([^"]*\)".*/\1/p' node_modules/playwright-core/package.json 2>/dev/null | head -n 1)
+    [ -z "$want" ] || [ "$want" != "$have" ]
+}
+npm_install() {
+    echo "deps.sh: npm ci (playwright-core for the browser test)"
+    # playwright-core downloads nothing at install; the variable makes sure.
+    PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --no-audit --no-fund --loglevel=error
+}
+
+cd "$(dirname "$0")/.."
+if [ ${#missing[@]} -eq 0 ]; then
+    if npm_needed; then npm_install; fi
+    exit 0
+fi
 
 if [ "$(id -u)" != 0 ]; then
     echo "deps.sh: missing Debian packages: ${missing[*]}" >&2
@@ -65,3 +97,5 @@ for pid in $(system_pids); do
     echo "deps.sh: stopping system service pid $pid ($(cat "/proc/$pid/comm" 2>/dev/null)), we run our own"
     kill -TERM "$pid" 2>/dev/null || true
 done
+
+if npm_needed; then npm_install; fi

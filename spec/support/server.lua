@@ -58,6 +58,11 @@ function M.copy_root()
     res = proc.run({ "cp", "-r", config.root .. "/" .. sub, dir .. "/" .. sub })
     assert(res and res.code == 0, "cp " .. sub .. " failed")
   end
+  -- The engine's own Lua modules (tg) load from the root too.
+  res = proc.run({ "mkdir", "-p", dir .. "/engine" })
+  assert(res and res.code == 0, "mkdir engine failed")
+  res = proc.run({ "cp", "-r", config.root .. "/engine/lua", dir .. "/engine/lua" })
+  assert(res and res.code == 0, "cp engine/lua failed")
   return dir
 end
 

@@ -1,0 +1,281 @@
+-- engine/lua/tg/inbound.lua — the inbound queue: every update, from long
+-- polling or the webhook, goes into Redis before anything else happens, and
+-- is handled from there. That one rule gives the guarantees of issue 3:
+--
+--   * nothing lost: an update in Redis survives a crash of the process that
+--     received it; whoever starts next (or another process) finds it;
+-- (Keys below are shown without the bot's prefix, tg/keys.lua.)
+--
+--   * nothing twice: `tg:seen:<update_id>` is set (NX) when an update is
+--     queued, so a webhook retry or a getUpdates re-delivery after a crash is
+--     recognised and dropped; it turns from "q" (queued) to "d" (done) when
+--     the handler has finished;
+--   * per-chat order across processes: each chat has a list `tg:q:<chat>`
+--     and a lock `tg:lock:<chat>`; only the lock's holder pops from the list,
+--     one update at a time, handler finished before the next one starts;
+--   * different chats concurrently: one unit of work per chat with work;
+--   * oldest first after an outage: `tg:ready` is a sorted set of chats with
+--     work, scored by the enqueue time of their head update; the sweeper
+--     drains it in that order.
+--
+-- A lock names its holder: "<process>|<generation>". A process proves it is
+-- alive with `tg:alive:<process>` (5 s TTL, renewed every second); a lock
+-- whose holder is not alive is stale and the next taker steals it. So after
+-- a SIGKILL a chat is picked up again within ~5 s, while a slow handler in a
+-- live process keeps its chat however long it runs.
+--
+-- Waking up: the process that queues an update starts that chat's worker at
+-- once (no polling on the hot path). The sweeper (every 200 ms) only looks
+-- for chats whose head has waited over a second: work queued by a process
+-- that died, or by one whose worker could not take the lock at that moment.
+local redis = require "redis"
+local engine = require "engine"
+local timer = require "timer"
+local crypto = require "crypto"
+local log = require "log"
+local json = require "json"
+local api = require "tg.api"
+local upd = require "tg.update"
+local context = require "tg.context"
+local keys = require "tg.keys"
+
+local M = {}
+
+M.SEEN_TTL = 2 * 86400     -- Telegram keeps an update 24 h at most; remember ids twice as long
+M.ALIVE_TTL = 5            -- seconds without a heartbeat before a process's locks are stale
+M.SWEEP_EVERY = 0.2
+M.STUCK_AFTER_MS = 1000    -- the sweeper's concern: heads older than this
+
+-- This generation's identity in lock values. A reload is a new holder: the
+-- old generation finishes its current update and lets go, the new one waits.
+local proc_id = crypto.hex(crypto.random_bytes(8))
+local owner = proc_id .. "|" .. tostring(engine.generation and engine.generation() or 0)
+
+local handler             -- the application's fn(update)
+local running = {}        -- chat key -> true while this generation runs its worker
+local handoff = {}        -- chat key -> update whose lock was taken while the worker was ending
+M.on_handled = nil        -- fn(update_id): the poller's offset bookkeeping
+
+-- {=====================================================================
+-- Redis scripts (atomic, one round trip each)
+-- ======================================================================
+
+-- Every script takes the bot's key prefix (tg/keys.lua) as ARGV[1].
+--
+-- ARGV: prefix, now_ms, seen_ttl, owner, then (update_id, chat_key,
+-- update_json)*. Returns one entry per update: 1 newly queued; "L" newly
+-- queued as the only update of its chat, whose free lock was taken for
+-- `owner` on the way (the caller's worker starts on it without another
+-- round trip); or the seen value "q"/"d" of a duplicate.
+local enqueue = redis.script([[
+local P, now, ttl, owner = ARGV[1], ARGV[2], ARGV[3], ARGV[4]
+local out = {}
+for i = 5, #ARGV, 3 do
+  local id, chat, body = ARGV[i], ARGV[i + 1], ARGV[i + 2]
+  if redis.call('SET', P .. 'seen:' .. id, 'q', 'NX', 'EX', ttl) then
+    local len = redis.call('RPUSH', P .. 'q:' .. chat, now .. '|' .. body)
+    redis.call('ZADD', P .. 'ready', 'NX', now, chat)
+    if len == 1 and redis.call('SET', P .. 'lock:' .. chat, owner, 'NX', 'EX', 3600) then
+      out[#out + 1] = 'L'
+    else
+      out[#out + 1] = 1
+    end
+  else
+    out[#out + 1] = redis.call('GET', P .. 'seen:' .. id) or 'd'
+  end
+end
+return out
+]])
+
+-- ARGV: prefix, chat, owner. Takes the chat's lock if it is free, ours, or held by
+-- a dead process. Returns 0 (held by a live other), {0} (taken but the queue
+-- is empty: released again), or {1, head}.
+local acquire = redis.script([[
+local P, chat, owner = ARGV[1], ARGV[2], ARGV[3]
+local lk = P .. 'lock:' .. chat
+local cur = redis.call('GET', lk)
+if cur and cur ~= owner then
+  local holder = string.match(cur, '^([^|]*)')
+  if redis.call('EXISTS', P .. 'alive:' .. holder) == 1 then return 0 end
+end
+local head = redis.call('LINDEX', P .. 'q:' .. chat, 0)
+if not head then
+  if cur then redis.call('DEL', lk) end
+  redis.call('ZREM', P .. 'ready', chat)
+  return {0}
+end
+redis.call('SET', lk, owner, 'EX', 3600)
+return {1, head}
+]])
+
+-- ARGV: prefix, chat, owner, update_id, stop (1 = let go after this one).
+-- Pops the handled head, marks it done, and returns the next head ({1, head})
+-- or releases the lock ({0}). -1: the lock is no longer ours.
+local done = redis.script([[
+local P, chat, owner, id, stop = ARGV[1], ARGV[2], ARGV[3], ARGV[4], ARGV[5]
+local lk, q = P .. 'lock:' .. chat, P .. 'q:' .. chat
+if redis.call('GET', lk) ~= owner then return -1 end
+redis.call('LPOP', q)
+redis.call('SET', P .. 'seen:' .. id, 'd', 'KEEPTTL')
+local head = redis.call('LINDEX', q, 0)
+if not head then
+  redis.call('DEL', lk)
+  redis.call('ZREM', P .. 'ready', chat)
+  return {0}
+end
+redis.call('ZADD', P .. 'ready', 'XX', string.match(head, '^(%d+)|'), chat)
+if stop == '1' then
+  redis.call('DEL', lk)
+  return {0}
+end
+return {1, head}
+]])
+
+-- {=====================================================================
+-- Handling
+-- ======================================================================
+
+function M.set_handler(fn) handler = fn end
+function M.has_handler() return handler ~= nil end
+
+local function chat_key(update)
+  local id = upd.chat_id_of(update)
+  return id ~= nil and tostring(id) or "_"
+end
+M.chat_key = chat_key
+
+-- Runs the application's handler on one update, as part of the current unit
+-- of work. An error is logged with the update id and a traceback and ends
+-- this update only.
+local function handle(update, chat)
+  local t0 = timer.monotonic()
+  context.enter(update, tonumber(chat) or chat)
+  local ok, err = xpcall(handler, debug.traceback, update)
+  context.leave()
+  engine.observe("guldasta_tg_update_seconds", nil, timer.monotonic() - t0)
+  if ok then
+    engine.counter("guldasta_tg_updates_total", 'result="ok"', 1)
+  else
+    engine.counter("guldasta_tg_updates_total", 'result="error"', 1)
+    log.error("update handler failed", { update_id = update.update_id, chat = chat, error = tostring(err) })
+  end
+end
+
+-- Redis calls that must not be lost to a blip (the update is handled; only
+-- its bookkeeping is missing): retried for up to 60 s.
+local function persist(script, args)
+  local deadline = timer.monotonic() + 60
+  local delay = 0.05
+  while true do
+    local r, err, code = script:eval(nil, args)
+    if r ~= nil then return r end
+    if timer.monotonic() > deadline then return nil, err, code end
+    log.warn("tg: redis unavailable, retrying", { error = err })
+    timer.sleep(delay)
+    delay = math.min(delay * 2, 2)
+  end
+end
+
+local function head_update(head)
+  local body = head:match("^%d+|(.*)$") or head
+  local u = api.decode(body)
+  return u
+end
+
+-- The worker of one chat: takes the lock (unless `first`, the head update,
+-- came with it from enqueue), then handles the chat's updates oldest first
+-- until the queue is empty (or this generation is retired).
+local function work(chat, first)
+  local u = first
+  if not u then
+    local r, err = acquire:eval(nil, { keys.prefix(), chat, owner })
+    if r == nil then log.warn("tg: cannot take chat lock", { chat = chat, error = err }) end
+    if type(r) ~= "table" or r[1] ~= 1 then return end
+    u = head_update(r[2])
+  end
+  while u do
+    if type(u) ~= "table" then
+      log.error("tg: dropping undecodable queued update", { chat = chat })
+      u = { update_id = 0 }
+    elseif handler then
+      handle(u, chat)
+    else
+      log.error("tg: no update handler (tg.on_update), update dropped", { update_id = u.update_id })
+    end
+    if M.on_handled and u.update_id then M.on_handled(u.update_id) end
+    local stop = engine.current() and "0" or "1"
+    local r, err = persist(done, { keys.prefix(), chat, owner, u.update_id or 0, stop })
+    if r == nil then log.error("tg: could not mark update done", { update_id = u.update_id, error = err }) end
+    if r == -1 then log.warn("tg: lost the lock of a chat to another process", { chat = chat }) end
+    u = type(r) == "table" and r[1] == 1 and head_update(r[2]) or nil
+  end
+end
+
+-- Between the worker's last Redis reply and the end of this function
+-- nothing yields, so an update handed off meanwhile is never stranded.
+local function run_worker(chat, first)
+  repeat
+    local ok, err = pcall(work, chat, first)
+    if not ok then log.error("tg: chat worker failed", { chat = chat, error = tostring(err) }) end
+    first = handoff[chat]
+    handoff[chat] = nil
+  until not first
+  running[chat] = nil
+end
+
+-- Starts chat's worker in this generation unless one runs already. `first`:
+-- the chat's head update, its lock already taken by enqueue for us.
+function M.kick(chat, first)
+  if running[chat] then
+    if first then handoff[chat] = first end
+    return
+  end
+  running[chat] = true
+  engine.spawn(run_worker, chat, first)
+end
+
+-- Queues updates (an array) in Redis. Returns an array of results
+-- (1 or "L" = queued now, "q" = queued before, "d" = handled before), or
+-- nil, err. Starts the workers of the chats concerned.
+function M.enqueue(updates)
+  if #updates == 0 then return {} end
+  local args = { keys.prefix(), math.floor(timer.now() * 1000), M.SEEN_TTL, owner }
+  local chats = {}
+  for i, u in ipairs(updates) do
+    local chat = chat_key(u)
+    chats[i] = chat
+    local body, err = json.encode(u)
+    if not body then return nil, "cannot encode update: " .. tostring(err) end
+    args[#args + 1] = math.tointeger(u.update_id) or tostring(u.update_id)
+    args[#args + 1] = chat
+    args[#args + 1] = body
+  end
+  local r, err, code = enqueue:eval(nil, args)
+  if not r then return nil, err, code end
+  for i, v in ipairs(r) do
+    if v == "L" then M.kick(chats[i], updates[i])
+    elseif v ~= "d" then M.kick(chats[i]) end
+  end
+  return r
+end
+
+-- {=====================================================================
+-- Liveness and the sweeper
+-- ======================================================================
+
+function M.heartbeat()
+  return redis.call("SET", keys.prefix() .. "alive:" .. proc_id, owner, "EX", M.ALIVE_TTL)
+end
+
+-- Chats whose head update has waited over STUCK_AFTER_MS, oldest first:
+-- left by a dead process, or missed. Starts their workers here.
+function M.sweep()
+  local cutoff = math.floor(timer.now() * 1000) - M.STUCK_AFTER_MS
+  local chats = redis.call("ZRANGEBYSCORE", keys.prefix() .. "ready", "-inf", cutoff, "LIMIT", 0, 100)
+  if type(chats) ~= "table" then return end
+  for _, chat in ipairs(chats) do M.kick(chat) end
+end
+
+function M.owner() return owner end
+
+return M

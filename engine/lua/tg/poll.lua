@@ -1,0 +1,107 @@
+-- engine/lua/tg/poll.lua — long polling with getUpdates.
+--
+-- Telegram forgets an update once getUpdates is called with an offset past
+-- it. We pass that offset only for updates whose handler has finished: the
+-- offset is the smallest update id fetched and not yet handled. While such an
+-- update is in flight Telegram answers at once (with it, again, and whatever
+-- is new), so before polling again we give the handlers a moment — a few
+-- milliseconds, normally. One slow handler must not hold up every other chat
+-- (a button press expires after 150 s): an update in flight for longer than
+-- HOLD_MAX seconds is confirmed anyway, which is safe because it is already
+-- in the Redis queue (tg/inbound.lua) and will be handled from there even if
+-- this process dies. Re-delivered updates are recognised by their update_id.
+local api = require "tg.api"
+local inbound = require "tg.inbound"
+local engine = require "engine"
+local timer = require "timer"
+local log = require "log"
+
+local M = {}
+
+M.TIMEOUT = 25          -- seconds a getUpdates call is held by Telegram
+M.LIMIT = 100
+M.HOLD_MAX = 1.0        -- longest wait for the oldest update's handler before confirming it
+M.STEP = 0.002          -- how often that wait looks
+
+local inflight = {}     -- update_id -> monotonic time fetched
+local next_offset       -- one past the highest update_id fetched
+
+local function oldest()
+  local low
+  for id in pairs(inflight) do if not low or id < low then low = id end end
+  return low
+end
+
+function M.handled(update_id)
+  inflight[update_id] = nil
+end
+
+-- Waits until the oldest in-flight update is handled, or HOLD_MAX passes;
+-- then confirms what has been queued for longer than HOLD_MAX.
+local function settle()
+  local low = oldest()
+  if not low then return end
+  local t0 = timer.monotonic()
+  while inflight[low] and timer.monotonic() - t0 < M.HOLD_MAX and engine.current() do
+    timer.sleep(M.STEP)
+  end
+  local now = timer.monotonic()
+  for id, at in pairs(inflight) do
+    if now - at >= M.HOLD_MAX then inflight[id] = nil end
+  end
+end
+
+local function backoff(attempt)
+  return math.min(30, 0.5 * 2 ^ math.min(attempt, 6))
+end
+
+-- The polling loop of one generation; ends when the generation is retired.
+function M.run()
+  inbound.on_handled = M.handled
+  local failures = 0
+  -- getUpdates answers 409 while a webhook is set
+  local ok, err = api.call("deleteWebhook", { drop_pending_updates = false })
+  if not ok then log.warn("tg: deleteWebhook failed", { error = err }) end
+  while engine.current() do
+    settle()
+    local low = oldest()
+    local ups, perr, code = api.call("getUpdates", {
+      offset = low or next_offset, limit = M.LIMIT,
+      timeout = low and 0 or M.TIMEOUT,
+    }, { timeout = M.TIMEOUT + 15 })
+    if not engine.current() then break end
+    if not ups then
+      failures = failures + 1
+      log.warn("tg: getUpdates failed", { error = perr, code = code })
+      timer.sleep(backoff(failures))
+    else
+      failures = 0
+      local fresh = {}
+      local now = timer.monotonic()
+      for _, u in ipairs(ups) do
+        local id = u.update_id
+        if not next_offset or id >= next_offset then
+          fresh[#fresh + 1] = u
+          inflight[id] = now
+          next_offset = id + 1
+        end
+      end
+      if #fresh > 0 then
+        local r, qerr = inbound.enqueue(fresh)
+        if not r then
+          -- not safely queued: forget them; Telegram delivers them again
+          for _, u in ipairs(fresh) do inflight[u.update_id] = nil end
+          next_offset = fresh[1].update_id
+          log.warn("tg: cannot queue updates", { error = qerr })
+          timer.sleep(backoff(1))
+        else
+          for i, v in ipairs(r) do
+            if v == "d" then inflight[fresh[i].update_id] = nil end
+          end
+        end
+      end
+    end
+  end
+end
+
+return M

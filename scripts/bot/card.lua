@@ -1,0 +1,129 @@
+-- scripts/bot/card.lua — the product card: photo, name, description, price,
+-- colour, occasions, and its buttons.
+--
+-- A card is always a new message (with the photo when we have one), so the
+-- list it was opened from stays above it to go on browsing; "x" closes the
+-- card again. The photo is our own file, config.media_dir/<media_key>
+-- (".png" added when the key has no extension): the tg module uploads it
+-- once and reuses Telegram's file_id after that. No file: a text card.
+local i18n = require "i18n"
+local fs = require "fs"
+local timer = require "timer"
+local config = require "config"
+local keyboard = require "bot.keyboard"
+local catalog = require "bot.catalog"
+local listing = require "bot.listing"
+local out = require "bot.out"
+
+local M = {}
+
+-- {======================================================================
+-- Photos
+-- =======================================================================
+
+local STAT_TTL = 30            -- seconds a "file exists / does not" answer is trusted
+local photo_cache = {}         -- media_key -> { path = string|false, at = monotonic }
+
+local function media_path(key)
+  if key:find("%.%.") or key:sub(1, 1) == "/" then return nil end   -- stay under media_dir
+  local base = config.media_dir .. "/" .. key
+  local candidates = key:find("%.%w+$") and { base } or { base .. ".png", base .. ".jpg", base }
+  for _, path in ipairs(candidates) do
+    local st = fs.stat(path)
+    if st and st.type == "file" then return path end
+  end
+  return nil
+end
+
+-- { key =, path = } for a product with a photo file, else nil.
+function M.media(p)
+  if not p.media_key or p.media_key == "" then return nil end
+  local now = timer.monotonic()
+  local hit = photo_cache[p.media_key]
+  if not hit or now - hit.at > STAT_TTL then
+    hit = { path = media_path(p.media_key) or false, at = now }
+    photo_cache[p.media_key] = hit
+  end
+  if not hit.path then return nil end
+  return { key = p.media_key, path = hit.path }
+end
+
+-- {======================================================================
+-- The card
+-- =======================================================================
+
+local function names(lang, prefix, codes)
+  local out_list = {}
+  for _, code in ipairs(codes) do
+    if i18n.has(lang, prefix .. code) then out_list[#out_list + 1] = i18n.t(lang, prefix .. code) end
+  end
+  return out_list
+end
+
+local function colour_codes(p)
+  local codes, seen = {}, {}
+  for w in (p.colour or ""):lower():gmatch("[a-z0-9_]+") do
+    if not seen[w] then seen[w] = true; codes[#codes + 1] = w end
+  end
+  return codes
+end
+
+-- The card's text (caption): a Text.
+function M.text(lang, p)
+  local lines = { i18n.t(lang, "card.title", { name = catalog.name(lang, p) }) }
+  if p.vip then lines[#lines + 1] = i18n.t(lang, "card.vip") end
+  local desc = catalog.description(lang, p)
+  if desc and desc ~= "" then lines[#lines + 1] = i18n.t(lang, "card.description", { text = desc }) end
+  lines[#lines + 1] = i18n.t(lang, "card.price", { price = listing.price(lang, p.price) })
+  local colours = names(lang, "colour.", colour_codes(p))
+  if #colours > 0 then
+    lines[#lines + 1] = i18n.t(lang, "card.colour", { colours = i18n.join(colours, ", ") })
+  end
+  local occasions = names(lang, "occasion.", p.occasions)
+  if #occasions > 0 then
+    lines[#lines + 1] = i18n.t(lang, "card.occasions", { occasions = i18n.join(occasions, ", ") })
+  end
+  return i18n.join(lines, "\n")
+end
+
+-- The card's buttons. from_list: opened from a list above it (so "close"
+-- makes sense).
+function M.markup(lang, p, from_list)
+  local rows = {}
+  -- Reserved: the "add to cart" row goes here (issue 4), as "a:<id>".
+  local nav = {}
+  local cat = p.category_id and catalog.get().categories[p.category_id]
+  if cat then
+    nav[#nav + 1] = keyboard.button(i18n.t(lang, "card.category", { name = catalog.name(lang, cat) }),
+      keyboard.cb("c", cat.id, 0))
+  end
+  if from_list then nav[#nav + 1] = keyboard.button(i18n.t(lang, "common.close"), "x") end
+  rows[#rows + 1] = nav
+  rows[#rows + 1] = { keyboard.button(i18n.t(lang, "common.menu"), "m") }
+  return keyboard.markup(rows)
+end
+
+-- Sends product `id`'s card. Returns false when there is no such active
+-- product. opts.from_list: see M.markup.
+function M.send(ctx, id, opts)
+  local p = catalog.get().products[id]
+  if not p then return false end
+  out.show(ctx, { text = M.text(ctx.lang, p), markup = M.markup(ctx.lang, p, opts and opts.from_list),
+                  photo = M.media(p), fresh = true })
+  return true
+end
+
+-- "p:<id>[:l]"
+function M.on_press(ctx, args)
+  local id = math.tointeger(tonumber(args[2]))
+  if not id or not M.send(ctx, id, { from_list = args[3] == "l" }) then
+    return out.answer(ctx, i18n.t(ctx.lang, "card.gone"))
+  end
+end
+
+-- "x": close a card.
+function M.on_close(ctx)
+  if ctx.cq and ctx.cq.message then out.delete(ctx.chat_id, ctx.cq.message.message_id) end
+end
+
+return M

@@ -1,0 +1,190 @@
+-- scripts/bot/catalog.lua — the catalog as the bot reads it: categories,
+-- subcategories and active products, held in memory.
+--
+-- Customers browse far more often than the shop edits, and a catalog of a
+-- few hundred products is a few hundred KB of Lua tables: so each
+-- generation keeps one copy, read with two queries and refreshed when older
+-- than TTL seconds. Browsing, cards, search and filters then cost no query
+-- at all. A refresh that fails keeps serving the old copy (and retries on
+-- the next TTL); units that arrive while a refresh runs use the old copy
+-- too, so only the very first load is waited for.
+local pg = require "pg"
+local timer = require "timer"
+local log = require "log"
+local rules = require "rules"
+local normalize = require "bot.normalize"
+
+local M = {}
+
+M.TTL = 5   -- seconds an admin's edit may take to show in the bot
+
+local current      -- the loaded catalog
+local loading = false
+
+local function check(rows, err, code)
+  if not rows then error(("catalog: %s (%s)"):format(tostring(err), tostring(code)), 0) end
+  return rows
+end
+
+local function nonnull(v) if v == pg.null then return nil end return v end
+
+-- "red-white", "white, dark red" -> { red = true, white = true, dark = true }
+local function colour_set(colour)
+  local set = {}
+  if type(colour) == "string" then
+    for w in colour:lower():gmatch("[a-z0-9_]+") do set[w] = true end
+  end
+  return set
+end
+
+local function load()
+  local cats = check(pg.query([[SELECT id, parent_id, name_ru, name_uz, sort FROM categories
+                                 WHERE active ORDER BY sort, id]]))
+  local prods = check(pg.query([[SELECT id, category_id, kind, name_ru, name_uz, description_ru,
+                                        description_uz, price, colour, tags, occasions, vip, media_key
+                                   FROM products WHERE active ORDER BY price, id]]))
+  local c = { categories = {}, roots = {}, children = {}, products = {}, by_category = {},
+              list = {}, loaded_at = timer.monotonic() }
+  for _, row in ipairs(cats) do
+    row.parent_id = nonnull(row.parent_id)
+    c.categories[row.id] = row
+    c.children[row.id] = {}
+    c.by_category[row.id] = {}
+  end
+  for _, row in ipairs(cats) do
+    local parent = row.parent_id and c.categories[row.parent_id]
+    if parent then
+      table.insert(c.children[parent.id], row)
+    elseif not row.parent_id then
+      c.roots[#c.roots + 1] = row
+    end
+    -- a child of an inactive parent is unreachable from the root; a deep
+    -- link may still open it.
+  end
+  for _, p in ipairs(prods) do
+    p.category_id = nonnull(p.category_id)
+    p.description_ru, p.description_uz = nonnull(p.description_ru), nonnull(p.description_uz)
+    p.colour, p.media_key = nonnull(p.colour), nonnull(p.media_key)
+    p.colours = colour_set(p.colour)
+    p.occasion_set = {}
+    for _, o in ipairs(p.occasions) do p.occasion_set[o] = true end
+    p.key = " " .. normalize.key(table.concat({ p.name_ru, p.name_uz, table.concat(p.tags, " ") }, " "))
+    c.products[p.id] = p
+    c.list[#c.list + 1] = p
+    if p.category_id and c.by_category[p.category_id] then
+      table.insert(c.by_category[p.category_id], p)
+    end
+  end
+  -- Products in a category and all its subcategories, for the buttons'
+  -- "(12)". Depth is small; guard against a cycle anyway.
+  local function count(id, depth)
+    if depth > 16 then return 0 end
+    local n = #c.by_category[id]
+    for _, ch in ipairs(c.children[id]) do n = n + count(ch.id, depth + 1) end
+    return n
+  end
+  for id, cat in pairs(c.categories) do cat.count = count(id, 0) end
+  return c
+end
+
+-- The catalog (loading or refreshing it when needed). Raises when there is
+-- no copy at all and the database cannot be read.
+function M.get()
+  local now = timer.monotonic()
+  if current and now - current.loaded_at < M.TTL then return current end
+  if loading then
+    if current then return current end
+    local deadline = now + 10
+    while loading and timer.monotonic() < deadline do timer.sleep(0.005) end
+    if current then return current end
+    error("catalog: the first load did not finish")
+  end
+  loading = true
+  local ok, res = pcall(load)
+  loading = false
+  if ok then
+    current = res
+    return current
+  end
+  if current then
+    log.warn("catalog refresh failed, serving the previous copy", { err = tostring(res) })
+    current.loaded_at = now
+    return current
+  end
+  error(res, 0)
+end
+
+-- Forget the copy: the next get() reads the database (specs, admin edits).
+function M.invalidate() if current then current.loaded_at = -math.huge end end
+
+-- {======================================================================
+-- Queries over the copy
+-- =======================================================================
+
+function M.name(lang, row) return lang == "uz" and row.name_uz or row.name_ru end
+function M.description(lang, p) return lang == "uz" and p.description_uz or p.description_ru end
+
+-- Query words with their alternatives: the word itself, the word without a
+-- final vowel (a light stem: "rozi" for розы still finds "roza"), and the
+-- synonyms of rules/catalog.lua whose first letters it types.
+local VOWEL_END = "[aeiouy]$"
+local function alternatives(word)
+  local alts = { word }
+  if #word >= 4 and word:find(VOWEL_END) then alts[#alts + 1] = word:sub(1, -2) end
+  for _, group in ipairs(rules.catalog.SYNONYMS) do
+    for _, syn in ipairs(group) do
+      if #word >= 3 and syn:sub(1, #word) == word then
+        for _, other in ipairs(group) do alts[#alts + 1] = other end
+        break
+      end
+    end
+  end
+  return alts
+end
+
+-- Products whose names (either language) contain every word of the query
+-- key, as the start of a word of the name: "atir" finds "atirgul", "gul"
+-- finds "gul" and "guldasta" but not "atirgul".
+function M.search(key)
+  local c = M.get()
+  local words = normalize.words(key)
+  if #words == 0 then return {} end
+  local need = {}
+  for i, w in ipairs(words) do
+    local alts = alternatives(w)
+    for j, a in ipairs(alts) do alts[j] = " " .. a end
+    need[i] = alts
+  end
+  local out = {}
+  for _, p in ipairs(c.list) do
+    local ok = true
+    for _, alts in ipairs(need) do
+      local hit = false
+      for _, a in ipairs(alts) do
+        if p.key:find(a, 1, true) then hit = true; break end
+      end
+      if not hit then ok = false; break end
+    end
+    if ok then out[#out + 1] = p end
+  end
+  return out
+end
+
+-- filter = { colour = "red"|nil, occasion = "march8"|nil, vip = true|nil,
+--            price = {min=, max=}|nil }
+function M.filter(f)
+  local c = M.get()
+  local out = {}
+  for _, p in ipairs(c.list) do
+    if (not f.colour or p.colours[f.colour])
+        and (not f.occasion or p.occasion_set[f.occasion])
+        and (not f.vip or p.vip)
+        and (not f.price or ((not f.price.min or p.price >= f.price.min)
+                             and (not f.price.max or p.price < f.price.max))) then
+      out[#out + 1] = p
+    end
+  end
+  return out
+end
+
+return M

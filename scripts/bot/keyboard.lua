@@ -1,0 +1,87 @@
+-- scripts/bot/keyboard.lua — inline keyboards and the callback-data codec.
+--
+-- callback_data is at most 64 BYTES, so it carries ids and small numbers,
+-- never names: "c:12:2" is category 12, page 2. Parts are joined with ":"
+-- and the first part says who handles the press (bot/router.lua):
+--
+--   l  choose language      L  language question    m  main menu
+--   c  category page        p  product card         x  close a card
+--   q  search page          S  search prompt        n  nothing (page label)
+--   f  filter screen        fc/fo/fp  pick colour/occasion/price
+--   r  filter results       a  add to cart (next issue; reserved)
+--   s  staff namespace: "s:<action>:..." — every handler behind it checks the
+--      presser's role, so a client pressing an old or forwarded staff button
+--      gets a polite refusal, not the action.
+--
+-- Button labels must be Texts from i18n (a raw string raises), and a built
+-- keyboard is sealed, so bot/out.lua can tell it was made here.
+local i18n = require "i18n"
+
+local MAX_DATA = 64            -- Telegram's limit, in bytes
+local MAX_PER_ROW = 8          -- Telegram's (undocumented) row limit
+
+local M = {}
+
+local MARKUP = { __metatable = "keyboard.markup" }
+
+-- cb("c", 12, 2) -> "c:12:2"; raises when the result would not fit, or a
+-- part could be confused with the separator.
+function M.cb(...)
+  local n = select("#", ...)
+  local parts = {}
+  for i = 1, n do
+    local v = select(i, ...)
+    local s = tostring(v)
+    if s:find(":", 1, true) then error("callback part contains ':': " .. s, 2) end
+    parts[i] = s
+  end
+  local data = table.concat(parts, ":")
+  if #data < 1 or #data > MAX_DATA then
+    error(("callback_data of %d bytes (max %d): %s"):format(#data, MAX_DATA, data), 2)
+  end
+  return data
+end
+
+-- "c:12:2" -> { "c", "12", "2" }
+function M.decode(data)
+  local parts = {}
+  if type(data) ~= "string" then return parts end
+  for p in (data .. ":"):gmatch("([^:]*):") do parts[#parts + 1] = p end
+  return parts
+end
+
+-- One button: label is a Text, data from M.cb.
+function M.button(label, data)
+  if type(data) ~= "string" or #data < 1 or #data > MAX_DATA then
+    error("bad callback_data: " .. tostring(data), 2)
+  end
+  return { text = i18n.str(label), callback_data = data }
+end
+
+-- Rows of buttons -> a sealed reply_markup. Empty rows are dropped, long
+-- rows split at Telegram's limit.
+function M.markup(rows)
+  local out = {}
+  for _, row in ipairs(rows) do
+    local cur = {}
+    for _, b in ipairs(row) do
+      if #cur == MAX_PER_ROW then out[#out + 1] = cur; cur = {} end
+      cur[#cur + 1] = b
+    end
+    if #cur > 0 then out[#out + 1] = cur end
+  end
+  return setmetatable({ inline_keyboard = out }, MARKUP)
+end
+
+function M.is_markup(v)
+  return type(v) == "table" and getmetatable(v) == "keyboard.markup"
+end
+
+-- The plain table for the Bot API (cjson ignores the metatable).
+function M.unwrap(v)
+  if v == nil then return nil end
+  if not M.is_markup(v) then error("reply_markup not built by bot/keyboard.lua", 2) end
+  return { inline_keyboard = v.inline_keyboard }
+end
+
+return M

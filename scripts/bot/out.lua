@@ -1,0 +1,106 @@
+-- scripts/bot/out.lua — the only door from the bot to the customer's chat.
+--
+-- Every text, caption, button label and toast goes through here, and here
+-- only Texts made by i18n.t (templates/) and keyboards made by
+-- bot/keyboard.lua are accepted: a raw string raises "text not taken from
+-- templates". spec/no_raw_text_spec.lua checks that no other file under
+-- scripts/ names a sending method, so there is no way around this file.
+--
+-- Screens: a list the customer pages through is EDITED in place
+-- (editMessageText), so the chat does not fill with old pages; a product
+-- card with its photo is a new message (a text message cannot become a
+-- photo one). out.show picks the right one for a view.
+local i18n = require "i18n"
+local keyboard = require "bot.keyboard"
+local log = require "log"
+
+local M = {}
+
+local TEXT_MAX, CAPTION_MAX = 4096, 1024   -- Telegram's limits, in characters
+
+local function tg() return require "tg" end
+
+local function text_of(lang, v, max)
+  if not i18n.is_text(v) then i18n.str(v) end   -- raises with the offending value
+  return i18n.str(i18n.truncate(lang, v, max))
+end
+
+-- sendMessage: returns the Message, or nil, err, code.
+function M.send(lang, chat_id, text, markup)
+  return tg().send("sendMessage", {
+    chat_id = chat_id,
+    text = text_of(lang, text, TEXT_MAX),
+    reply_markup = keyboard.unwrap(markup),
+  })
+end
+
+-- sendPhoto with our own photo file (media = {key=, path=}): uploaded once,
+-- then its file_id is reused (the tg module keeps it).
+function M.photo(lang, chat_id, media, caption, markup)
+  return tg().send_photo({
+    chat_id = chat_id,
+    caption = text_of(lang, caption, CAPTION_MAX),
+    reply_markup = keyboard.unwrap(markup),
+  }, media)
+end
+
+local function not_modified(err)
+  return type(err) == "string" and err:find("message is not modified", 1, true) ~= nil
+end
+
+-- editMessageText; an unchanged message counts as success (the customer
+-- pressed the same button twice).
+function M.edit(lang, chat_id, message_id, text, markup)
+  local res, err, code = tg().send("editMessageText", {
+    chat_id = chat_id,
+    message_id = message_id,
+    text = text_of(lang, text, TEXT_MAX),
+    reply_markup = keyboard.unwrap(markup),
+  })
+  if res or not_modified(err) then return res or true end
+  return nil, err, code
+end
+
+function M.delete(chat_id, message_id)
+  return tg().send("deleteMessage", { chat_id = chat_id, message_id = message_id })
+end
+
+-- answerCallbackQuery, once per press (the client shows a spinner until
+-- then). `text` (optional) is a short toast.
+function M.answer(ctx, text)
+  if not ctx.cq or ctx.answered then return true end
+  ctx.answered = true
+  local s
+  if text ~= nil then s = text_of(ctx.lang or i18n.DEFAULT_LANG, text, 200) end
+  local ok, err, code = tg().answer(ctx.cq, s)
+  if not ok then log.debug("answerCallbackQuery failed", { err = err, code = code }) end
+  return ok, err, code
+end
+
+-- Shows a view to the user of ctx:
+--   view.text    Text (the message, or the caption of a photo)
+--   view.markup  keyboard (optional)
+--   view.photo   {key=, path=} (optional): sent as a photo with caption
+--   view.fresh   true: always a new message (a card; a reply to a typed text)
+-- A press on a button of a text message edits that message; anything else
+-- sends a new one. An edit that fails (message too old, deleted) falls back
+-- to sending.
+function M.show(ctx, view)
+  local lang = ctx.lang or i18n.DEFAULT_LANG
+  local msg = ctx.cq and ctx.cq.message
+  if msg and not view.fresh and not view.photo and msg.text and msg.message_id then
+    local ok, err, code = M.edit(lang, ctx.chat_id, msg.message_id, view.text, view.markup)
+    if ok then return ok end
+    log.info("edit failed, sending instead", { err = err, code = code })
+  end
+  if view.photo then
+    local res, err, code = M.photo(lang, ctx.chat_id, view.photo, view.text, view.markup)
+    if res then return res end
+    log.warn("photo failed, sending the card as text", { err = err, code = code, key = view.photo.key })
+  end
+  local res, err, code = M.send(lang, ctx.chat_id, view.text, view.markup)
+  if not res then log.warn("send failed", { err = err, code = code, chat = ctx.chat_id }) end
+  return res, err, code
+end
+
+return M

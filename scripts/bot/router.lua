@@ -1,0 +1,209 @@
+-- scripts/bot/router.lua — one Telegram update in, the right handler out.
+--
+-- Every handler is listed here with what it needs: a chosen language
+-- (most do; /start and the language buttons do not) and a role (staff
+-- commands and every "s:" button). The check happens here, once, before
+-- the handler runs, so no handler can forget it: a client pressing a staff
+-- button — an old one after their role was revoked, or a forwarded one —
+-- gets a polite refusal and nothing else.
+--
+-- handle() is what the tg module calls for each update. A Lua error inside
+-- ends this update only: it is logged with the update id and traceback and
+-- the user gets templates' error.generic in their language.
+local i18n = require "i18n"
+local log = require "log"
+local engine = require "engine"
+local timer = require "timer"
+local keyboard = require "bot.keyboard"
+local users = require "bot.users"
+local out = require "bot.out"
+local menu = require "bot.menu"
+local language = require "bot.language"
+local deeplink = require "bot.deeplink"
+local browse = require "bot.browse"
+local card = require "bot.card"
+local search = require "bot.search"
+local filters = require "bot.filters"
+local roles = require "bot.roles"
+
+local M = {}
+
+local NO_LANG = { any_lang = true }
+
+local function h(fn, opts)
+  local e = { fn = fn }
+  for k, v in pairs(opts or {}) do e[k] = v end
+  return e
+end
+
+-- /commands (the text after the command is passed as `rest`)
+local COMMANDS = {
+  start   = h(deeplink.on_start, NO_LANG),
+  lang    = h(language.on_command, NO_LANG),
+  menu    = h(menu.on_command),
+  help    = h(menu.on_help),
+  catalog = h(browse.on_command),
+  search  = h(search.on_command),
+  grant   = h(roles.on_grant, { role = "owner" }),
+  revoke  = h(roles.on_revoke, { role = "owner" }),
+  roles   = h(roles.on_roles, { role = "owner" }),
+}
+
+-- Button presses by the first part of callback_data (bot/keyboard.lua).
+local CALLBACKS = {
+  l  = h(language.on_choose, NO_LANG),
+  L  = h(language.on_ask, NO_LANG),
+  m  = h(menu.on_press),
+  c  = h(browse.on_press),
+  p  = h(card.on_press),
+  x  = h(card.on_close),
+  S  = h(search.on_prompt),
+  q  = h(search.on_press),
+  f  = h(filters.on_screen),
+  fc = h(filters.on_pick_colour),
+  fo = h(filters.on_pick_occasion),
+  fp = h(filters.on_pick_price),
+  r  = h(filters.on_results),
+  n  = h(function() end, NO_LANG),   -- the page label: nothing to do
+}
+
+-- "s:<action>:..." — staff only, each with its role.
+local STAFF = {
+  panel = h(roles.on_panel, { role = "staff" }),
+  list  = h(roles.on_list, { role = "owner" }),
+  rv    = h(roles.on_revoke_press, { role = "owner" }),
+}
+
+-- {======================================================================
+-- Dispatch
+-- =======================================================================
+
+local function speak_lang(ctx)
+  return ctx.lang or i18n.guess(ctx.from and ctx.from.language_code)
+end
+
+local function refuse(ctx)
+  local lang = speak_lang(ctx)
+  log.info("refused", { tg_id = ctx.from.id, data = ctx.cq and ctx.cq.data, command = ctx.command })
+  local key = ctx.cq and "staff.refused" or "roles.owner_only"
+  if ctx.cq then out.answer(ctx, i18n.t(lang, key)) end
+  if ctx.private then
+    local saved = ctx.lang
+    ctx.lang = lang
+    out.show(ctx, { text = i18n.t(lang, key), fresh = true })
+    ctx.lang = saved
+  end
+end
+
+-- Runs entry e for ctx if the user may; false when the role check refused.
+local function run(ctx, e, ...)
+  if e.role then
+    -- roles from the database, not the per-process cache: a revoke counts at once
+    if not ctx.user.owner then users.fresh(ctx.user) end
+    if not users.has_role(ctx.user, e.role) then
+      refuse(ctx)
+      return false
+    end
+  end
+  if not e.any_lang and not ctx.lang then
+    return language.ask(ctx, nil, ctx.cq == nil)
+  end
+  e.fn(ctx, ...)
+  return true
+end
+
+local function on_callback(ctx)
+  local args = keyboard.decode(ctx.cq.data)
+  local e
+  if args[1] == "s" then
+    e = STAFF[args[2] or ""]
+    -- an unknown staff action is still a staff button: same refusal
+    if not e then e = h(function() end, { role = "owner" }) end
+  elseif ctx.private then
+    e = CALLBACKS[args[1] or ""]
+  end
+  if not e then
+    return out.answer(ctx, i18n.t(speak_lang(ctx), "common.stale"))
+  end
+  return run(ctx, e, args)
+end
+
+local function on_message(ctx)
+  local text = ctx.msg.text
+  if type(text) ~= "string" then
+    if not ctx.lang then return language.ask(ctx, nil, true) end
+    return menu.show(ctx, i18n.t(ctx.lang, "common.not_text"), true)
+  end
+  local cmd, rest = text:match("^/([%w_]+)@?%S*%s*(.-)%s*$")
+  if cmd then
+    ctx.command = cmd
+    local e = COMMANDS[cmd:lower()]
+    if not e then
+      if not ctx.lang then return language.ask(ctx, nil, true) end
+      return menu.show(ctx, i18n.t(ctx.lang, "common.unknown_command"), true)
+    end
+    return run(ctx, e, rest)
+  end
+  if not ctx.lang then return language.ask(ctx, nil, true) end
+  return search.on_text(ctx, text)
+end
+
+local function dispatch(ctx)
+  if not ctx.cq and not ctx.private then return end   -- groups, channels: next issue
+  ctx.user = users.touch(ctx.from)
+  ctx.lang = ctx.user.lang
+  if ctx.cq then return on_callback(ctx) end
+  return on_message(ctx)
+end
+
+-- {======================================================================
+-- The update handler
+-- =======================================================================
+
+local function context(update)
+  local cq = update.callback_query
+  local msg = update.message
+  local from = (cq and cq.from) or (msg and msg.from)
+  if not from or from.is_bot then return nil end
+  local chat = (cq and cq.message and cq.message.chat) or (msg and msg.chat)
+  return {
+    update = update, update_id = update.update_id, cq = cq, msg = msg, from = from,
+    chat_id = chat and chat.id or from.id,
+    private = chat == nil or chat.type == "private",
+  }
+end
+
+local function apologize(ctx)
+  local lang = speak_lang(ctx)
+  ctx.lang = lang
+  pcall(out.answer, ctx)
+  if ctx.private or ctx.cq == nil then
+    local ok, err = pcall(out.show, ctx, { text = i18n.t(lang, "error.generic"), fresh = true })
+    if not ok then log.error("apology failed", { update_id = ctx.update_id, err = tostring(err) }) end
+  end
+end
+
+local function traceback(err) return debug.traceback(tostring(err), 2) end
+
+engine.help("guldasta_bot_update_seconds", "histogram", "time to handle one Telegram update in the bot")
+engine.help("guldasta_bot_errors_total", "counter", "updates whose handler raised")
+
+function M.handle(update)
+  local ctx = context(update)
+  if not ctx then return end
+  local t0 = timer.monotonic()
+  local ok, err = xpcall(dispatch, traceback, ctx)
+  if ok then
+    -- The plain answer only stops the button's spinner: the reply is out
+    -- already, so it need not hold up the chat's next update.
+    if ctx.cq and not ctx.answered then engine.spawn(out.answer, ctx) end
+  else
+    engine.counter("guldasta_bot_errors_total", nil, 1)
+    log.error("update failed", { update_id = ctx.update_id, chat = ctx.chat_id, err = err })
+    apologize(ctx)
+  end
+  engine.observe("guldasta_bot_update_seconds", ctx.cq and 'kind="callback"' or 'kind="message"',
+    timer.monotonic() - t0)
+end
+
+return M

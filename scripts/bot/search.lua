@@ -1,0 +1,91 @@
+-- scripts/bot/search.lua — search by typed text.
+--
+-- Whatever a customer types outside a command is a search. The text is
+-- folded to a key by bot/normalize.lua (case, the five Uzbek apostrophes,
+-- Cyrillic Uzbek and Russian -> Latin), so "qo'g'irchoq", "qoʻgʻirchoq"
+-- and "қўғирчоқ" find the same products. The key is plain ASCII, so the
+-- pages' buttons carry it themselves ("q:<page>:<key>"): paging needs no
+-- stored state, and survives a restart.
+local i18n = require "i18n"
+local rules = require "rules"
+local keyboard = require "bot.keyboard"
+local normalize = require "bot.normalize"
+local catalog = require "bot.catalog"
+local listing = require "bot.listing"
+local out = require "bot.out"
+local menu = require "bot.menu"
+
+local M = {}
+
+local KEY_MAX = 64 - #"q:99999:"   -- what is left of callback_data for the key
+
+-- Cuts a key to fit a callback, at a word boundary when it can.
+local function fit(key)
+  if #key <= KEY_MAX then return key end
+  local cut = key:sub(1, KEY_MAX)
+  local at_space = cut:match("^(.*) ")
+  return at_space or cut
+end
+
+function M.key(text)
+  if type(text) ~= "string" then return "" end
+  local max = rules.catalog.SEARCH_MAX_CHARS
+  local ok, len = pcall(utf8.len, text)
+  if ok and len and len > max then text = text:sub(1, (utf8.offset(text, max + 1) or #text + 1) - 1) end
+  return fit(normalize.key(text))
+end
+
+local function results_view(ctx, key, page, query_text)
+  local lang = ctx.lang
+  local found = catalog.search(key)
+  if #found == 0 then
+    local filters = require "bot.filters"
+    local lead = i18n.t(lang, "search.nothing", { query = query_text or key })
+    return filters.screen_view(ctx, filters.EMPTY, lead)
+  end
+  local items = {}
+  for _, p in ipairs(found) do
+    items[#items + 1] = listing.product_button(lang, p, keyboard.cb("p", p.id, "l"))
+  end
+  return listing.view {
+    lang = lang, items = items, page = page,
+    header = i18n.t(lang, "search.found", { count = #found }),
+    size = rules.catalog.SEARCH_PAGE_SIZE,
+    page_data = function(n) return keyboard.cb("q", n, key) end,
+    rows = { menu.back_row(ctx) },
+  }
+end
+
+-- A typed text.
+function M.on_text(ctx, text)
+  local key = M.key(text)
+  if key == "" then
+    return out.show(ctx, { text = i18n.t(ctx.lang, "search.empty_query"),
+                           markup = keyboard.markup { menu.back_row(ctx) }, fresh = true })
+  end
+  local view = results_view(ctx, key, 0, text)
+  view.fresh = true
+  return out.show(ctx, view)
+end
+
+-- "q:<page>:<key>"
+function M.on_press(ctx, args)
+  local key = normalize.key(args[3] or "")
+  if key == "" then return M.on_prompt(ctx) end
+  return out.show(ctx, results_view(ctx, key, args[2]))
+end
+
+-- "S": the menu's search button asks for a word.
+function M.on_prompt(ctx)
+  return out.show(ctx, { text = i18n.t(ctx.lang, "search.prompt"),
+                         markup = keyboard.markup { menu.back_row(ctx) } })
+end
+
+-- /search [words]
+function M.on_command(ctx, rest)
+  if rest and rest:find("%S") then return M.on_text(ctx, rest) end
+  return out.show(ctx, { text = i18n.t(ctx.lang, "search.prompt"),
+                         markup = keyboard.markup { menu.back_row(ctx) }, fresh = true })
+end
+
+return M

@@ -1,0 +1,222 @@
+-- scripts/i18n.lua — every sentence the bot says, taken from templates/.
+--
+--   local i18n = require "i18n"
+--   local t = i18n.t("ru", "search.found", { count = 5 })   -- a Text
+--   tostring(t) --> "🔎 Нашлось 5 товаров:"
+--
+-- i18n.t returns a *Text*, not a string: a small sealed object that only this
+-- file can make. The one module that talks to Telegram (bot/out.lua) accepts
+-- Texts and refuses plain strings, so a sentence typed into code instead of
+-- templates/ fails at once (and in the specs) rather than reaching a
+-- customer in one language only.
+--
+-- Templates are strings with {name} placeholders, or plural tables
+-- { one = ..., few = ..., many = ... } chosen by vars.count with the
+-- language's plural rule. A missing key, a missing variable or a template
+-- of the wrong shape raises: they are programming errors, and the update's
+-- error handler turns them into the polite error message.
+local templates = require "templates"
+
+local type, tostring, setmetatable, getmetatable = type, tostring, setmetatable, getmetatable
+local concat = table.concat
+
+local M = {}
+
+M.LANGS = { "ru", "uz" }
+M.DEFAULT_LANG = "ru"   -- when we must speak before the user chose
+
+local SUPPORTED = { ru = true, uz = true }
+
+-- {======================================================================
+-- Texts
+-- =======================================================================
+
+-- __metatable hides the real metatable, so code outside this file cannot
+-- forge a Text with setmetatable(getmetatable(t)).
+local TEXT = { __metatable = "i18n.text" }
+TEXT.__index = TEXT
+TEXT.__tostring = function(t) return t[1] end
+
+local function text(s) return setmetatable({ s }, TEXT) end
+
+function M.is_text(v)
+  return type(v) == "table" and getmetatable(v) == "i18n.text"
+end
+
+-- The string inside a Text; raises for anything else, so a raw string can
+-- never be smuggled through.
+function M.str(v)
+  if not M.is_text(v) then
+    error("text not taken from templates: " .. tostring(type(v) == "string" and ("%q"):format(v) or v), 2)
+  end
+  return v[1]
+end
+
+-- {======================================================================
+-- Plural rules
+-- =======================================================================
+
+-- Russian: 1 роза, 2 розы, 5 роз, 11 роз, 21 роза, 22 розы.
+local function plural_ru(n)
+  local n10, n100 = n % 10, n % 100
+  if n10 == 1 and n100 ~= 11 then return "one" end
+  if n10 >= 2 and n10 <= 4 and (n100 < 12 or n100 > 14) then return "few" end
+  return "many"
+end
+
+-- Uzbek nouns do not change after a numeral ("5 ta atirgul"); the uz
+-- templates still carry all three forms so the two files keep one shape.
+local function plural_uz(_) return "one" end
+
+local PLURAL = { ru = plural_ru, uz = plural_uz }
+
+function M.plural_form(lang, n)
+  if math.type(n) ~= "integer" then n = math.floor(tonumber(n) or 0) end
+  return PLURAL[lang](math.abs(n))
+end
+
+-- {======================================================================
+-- Lookup and rendering
+-- =======================================================================
+
+local function is_plural(v)
+  return type(v) == "table" and type(v.one) == "string" and type(v.few) == "string"
+      and type(v.many) == "string"
+end
+
+-- Templates do not change within a generation (a reload builds a new one),
+-- so each key is walked once per language and remembered.
+local found = { ru = {}, uz = {} }
+
+local function lookup(lang, key)
+  local memo = found[lang]
+  local v = memo and memo[key]
+  if v ~= nil then return v or nil end
+  local node = templates[lang]
+  if not node then error("no templates for language " .. tostring(lang), 3) end
+  for part in key:gmatch("[^.]+") do
+    if type(node) ~= "table" then node = nil; break end
+    node = node[part]
+  end
+  memo[key] = node or false
+  return node
+end
+
+-- Does this key exist? For keys built from data (a colour code from the
+-- database), so the caller can skip one the templates do not name.
+function M.has(lang, key)
+  local v = lookup(lang, key)
+  return type(v) == "string" or is_plural(v)
+end
+
+local function render(lang, key, tpl, vars)
+  return (tpl:gsub("{([%w_]+)}", function(name)
+    local v = vars and vars[name]
+    if v == nil then error(("template %s.%s needs {%s}"):format(lang, key, name), 0) end
+    if M.is_text(v) then return v[1] end
+    return tostring(v)
+  end))
+end
+
+-- i18n.t(lang, key[, vars]) -> Text
+function M.t(lang, key, vars)
+  if not SUPPORTED[lang] then error("unsupported language: " .. tostring(lang), 2) end
+  local tpl = lookup(lang, key)
+  if is_plural(tpl) then
+    local n = vars and vars.count
+    if n == nil then error(("plural template %s.%s needs {count}"):format(lang, key), 2) end
+    tpl = tpl[M.plural_form(lang, n)]
+  elseif type(tpl) ~= "string" then
+    error(("missing template %s.%s"):format(lang, key), 2)
+  end
+  local ok, s = pcall(render, lang, key, tpl, vars)
+  if not ok then error(s, 2) end
+  return text(s)
+end
+
+-- Separators between Texts may be whitespace and punctuation only: anything
+-- with a letter in it is a sentence and belongs in templates/.
+local function check_sep(sep)
+  if type(sep) ~= "string" or sep:find("[%a\128-\255]") then
+    error("a separator must be punctuation or whitespace, not text: " .. tostring(sep), 3)
+  end
+end
+
+-- i18n.join({text, text, ...}[, sep]) -> Text. Nil holes are not allowed;
+-- build the list with only the parts you want.
+function M.join(list, sep)
+  sep = sep or "\n"
+  check_sep(sep)
+  local parts = {}
+  for i, v in ipairs(list) do parts[i] = M.str(v) end
+  return text(concat(parts, sep))
+end
+
+-- Cuts a Text to at most `max` characters (Telegram counts characters),
+-- ending it with the ellipsis the templates define.
+function M.truncate(lang, v, max)
+  local s = M.str(v)
+  if (utf8.len(s) or #s) <= max then return v end
+  local ell = M.str(M.t(lang, "common.ellipsis"))
+  local keep = max - utf8.len(ell)
+  local cut = utf8.offset(s, keep + 1) or (#s + 1)
+  return text(s:sub(1, cut - 1) .. ell)
+end
+
+-- Is this one of the bot's languages?
+function M.valid(lang) return SUPPORTED[lang] == true end
+
+-- A guess from Telegram's language_code, for the few sentences said before
+-- the user chose (the polite error message).
+function M.guess(language_code)
+  if type(language_code) == "string" and language_code:sub(1, 2) == "uz" then return "uz" end
+  return M.DEFAULT_LANG
+end
+
+-- Both languages carry the same keys and every leaf is a non-empty string
+-- or a complete plural table: true, or false and what is wrong. Run by the
+-- application's selfcheck, so a template edit that breaks this is refused
+-- at reload and the previous templates keep serving.
+local function placeholders(v)
+  local names = {}
+  local strings = is_plural(v) and { v.one, v.few, v.many } or { v }
+  for _, str in ipairs(strings) do
+    for name in str:gmatch("{([%w_]+)}") do names[name] = true end
+  end
+  local list = {}
+  for name in pairs(names) do list[#list + 1] = name end
+  table.sort(list)
+  return table.concat(list, ",")
+end
+
+function M.check()
+  local function walk(t, prefix, out)
+    for k, v in pairs(t) do
+      local key = prefix .. tostring(k)
+      if is_plural(v) then out[key] = "plural{" .. placeholders(v) .. "}"
+      elseif type(v) == "table" then walk(v, key .. ".", out)
+      elseif type(v) == "string" and v ~= "" then out[key] = "text{" .. placeholders(v) .. "}"
+      else out[key] = "bad" end
+    end
+    return out
+  end
+  local shapes = {}
+  for _, lang in ipairs(M.LANGS) do
+    if type(templates[lang]) ~= "table" then return false, "templates/" .. lang .. ".lua is missing" end
+    shapes[lang] = walk(templates[lang], "", {})
+  end
+  for _, a in ipairs(M.LANGS) do
+    for key, shape in pairs(shapes[a]) do
+      if shape == "bad" then return false, ("templates/%s.lua: %s is empty or not text"):format(a, key) end
+      for _, b in ipairs(M.LANGS) do
+        if shapes[b][key] == nil then return false, ("templates/%s.lua lacks %s"):format(b, key) end
+        if shapes[b][key] ~= shape then
+          return false, ("%s is %s in %s but %s in %s"):format(key, shape, a, shapes[b][key], b)
+        end
+      end
+    end
+  end
+  return true
+end
+
+return M

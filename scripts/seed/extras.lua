@@ -1,0 +1,98 @@
+-- scripts/seed/extras.lua — extras (kind "extra"): wrap, cards, balloons,
+-- sweets... sold alone or as parts of a composition (E01-E03 wrap bouquets,
+-- E12 and E13 hold the box and basket compositions). Based on
+-- ../shared/specs/domain.md §4.3 plus the box and the basket. Fields as in
+-- stems.lua; look.draw names the picture in paint.lua.
+return {
+  {
+    code = "E01", category = "wrapping", price = 15000, colours = { "kraft" },
+    name_ru = "Упаковка крафт", name_uz = "Kraft qogʻoz qadoq",
+    description_ru = "Крафтовая бумага — упаковка по умолчанию для букетов.",
+    description_uz = "Kraft qogʻoz — guldastalar uchun odatiy qadoq.",
+    occasions = {}, tags = { "wrap" }, stock = 200, threshold = 30, look = { draw = "wrap_kraft" },
+  },
+  {
+    code = "E02", category = "wrapping", price = 25000, colours = { "assorted" },
+    name_ru = "Упаковка «корейская» (плёнка/бумага)", name_uz = "Koreyscha qadoq",
+    description_ru = "Матовая плёнка и бумага в несколько слоёв, цвет на выбор.",
+    description_uz = "Bir necha qavatli mat plyonka va qogʻoz, rangini tanlaysiz.",
+    occasions = {}, tags = { "wrap", "premium" }, stock = 150, threshold = 30, look = { draw = "wrap_korean" },
+  },
+  {
+    code = "E03", category = "wrapping", price = 5000, colours = { "red", "white" },
+    name_ru = "Лента атласная", name_uz = "Atlas lenta",
+    description_ru = "Атласная лента с бантом, красная или белая.",
+    description_uz = "Bantli atlas lenta, qizil yoki oq.",
+    occasions = {}, tags = { "wrap" }, stock = 300, threshold = 50, look = { draw = "ribbon" },
+  },
+  {
+    code = "E04", category = "cards", price = 10000, colours = {},
+    name_ru = "Открытка с вашим текстом", name_uz = "Tabriknoma (matningiz bilan)",
+    description_ru = "Открытка, которую мы подпишем вашими словами.",
+    description_uz = "Sizning soʻzlaringiz bilan yozib beradigan tabriknoma.",
+    occasions = {}, tags = { "card" }, stock = 100, threshold = 20, look = { draw = "card" },
+  },
+  {
+    code = "E05", category = "decor", price = 15000, colours = { "gold" },
+    name_ru = "Топпер «С днём рождения»", name_uz = "“Tugʻilgan kuning bilan” topperi",
+    description_ru = "Золотой топпер на палочке — вставим в букет или коробку.",
+    description_uz = "Tayoqchadagi oltin rang topper — guldasta yoki qutiga qoʻyamiz.",
+    occasions = { "birthday" }, tags = {}, stock = 30, threshold = 5, look = { draw = "topper" },
+  },
+  {
+    code = "E06", category = "balloons", price = 35000, colours = { "red" },
+    name_ru = "Фольгированный шар «Сердце» (гелий)", name_uz = "Geliyli folga shar “Yurak”",
+    description_ru = "Красное фольгированное сердце с гелием, держится несколько дней.",
+    description_uz = "Geliyli qizil folga yurak, bir necha kun turadi.",
+    occasions = { "love", "feb14" }, tags = {}, stock = 20, threshold = 5, look = { draw = "balloon_heart" },
+  },
+  {
+    code = "E07", category = "balloons", price = 55000, colours = { "mixed" },
+    name_ru = "Связка латексных шаров, 5 шт", name_uz = "Havo sharlari toʻplami (5 ta)",
+    description_ru = "Пять разноцветных латексных шаров с гелием.",
+    description_uz = "Geliyli beshta rang-barang lateks shar.",
+    occasions = { "birthday", "newborn" }, tags = {}, stock = 15, threshold = 4, look = { draw = "balloons" },
+  },
+  {
+    code = "E08", category = "toys", price = 120000, colours = { "beige" },
+    name_ru = "Плюшевый мишка 30 см", name_uz = "Yumshoq oʻyinchoq ayiqcha, 30 sm",
+    description_ru = "Мягкий мишка ростом 30 см — к букету для любимой или малыша.",
+    description_uz = "Boʻyi 30 sm yumshoq ayiqcha — sevgilingiz yoki chaqaloq uchun guldastaga qoʻshimcha.",
+    occasions = { "love", "newborn" }, tags = {}, stock = 8, threshold = 2, look = { draw = "bear" },
+  },
+  {
+    code = "E09", category = "sweets", price = 65000, colours = {},
+    name_ru = "Конфеты Raffaello 150 г", name_uz = "Raffaello konfetlari, 150 g",
+    description_ru = "Коробка Raffaello, 150 г.",
+    description_uz = "Raffaello qutisi, 150 g.",
+    occasions = { "march8", "birthday" }, tags = { "sweets" }, stock = 12, threshold = 3, look = { draw = "raffaello" },
+  },
+  {
+    code = "E10", category = "sweets", price = 95000, colours = {},
+    name_ru = "Конфеты Ferrero Rocher, 16 шт", name_uz = "Ferrero Rocher konfetlari, 16 ta",
+    description_ru = "Коробка Ferrero Rocher, 16 конфет.",
+    description_uz = "Ferrero Rocher qutisi, 16 ta konfet.",
+    occasions = { "birthday", "thanks" }, tags = { "sweets" }, stock = 10, threshold = 3, look = { draw = "ferrero" },
+  },
+  {
+    code = "E11", category = "vases", price = 80000, colours = { "clear" },
+    name_ru = "Ваза стеклянная", name_uz = "Shisha guldon",
+    description_ru = "Стеклянная ваза: удобно, если букет едет в больницу или офис.",
+    description_uz = "Shisha guldon: guldasta kasalxona yoki ofisga borsa, qulay.",
+    occasions = {}, tags = {}, stock = 6, threshold = 2, look = { draw = "vase" },
+  },
+  {
+    code = "E12", category = "wrapping", price = 50000, colours = { "pink" },
+    name_ru = "Шляпная коробка", name_uz = "Shlyapa qutisi",
+    description_ru = "Круглая шляпная коробка с влажной флористической губкой внутри.",
+    description_uz = "Ichida nam floristik gubkasi bor dumaloq shlyapa qutisi.",
+    occasions = {}, tags = { "container" }, stock = 10, threshold = 3, look = { draw = "hatbox" },
+  },
+  {
+    code = "E13", category = "wrapping", price = 60000, colours = { "brown" },
+    name_ru = "Плетёная корзина", name_uz = "Toʻqima savat",
+    description_ru = "Плетёная корзина с ручкой для композиций.",
+    description_uz = "Kompozitsiyalar uchun dastali toʻqima savat.",
+    occasions = {}, tags = { "container" }, stock = 6, threshold = 2, look = { draw = "basket" },
+  },
+}

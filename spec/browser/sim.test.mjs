@@ -1,0 +1,108 @@
+// spec/browser/sim.test.mjs — the chat simulator in a real browser: Debian's
+// headless Chromium driven by playwright-core (no browser download).
+//
+//   node spec/browser/sim.test.mjs URL [PRODUCT_ID]
+//
+// URL is the simulator's page (the emulator process, with a bot serving
+// against it). Checks, as a customer the bot has never seen:
+//   1. the page loads and shows the customer's chat;
+//   2. typing /start brings the language question with its two buttons;
+//   3. pressing one changes the conversation (the message is edited, or the
+//      bot answers with a new one);
+//   4. with PRODUCT_ID, the deep link /start p_<id> shows the product's
+//      card with its photo, decoded by the browser.
+// Prints "ok - ..." per step; exits 0 when all passed, 1 with the reason.
+import { chromium } from "playwright-core";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+
+const url = process.argv[2];
+const productId = process.argv[3];
+if (!url) {
+  console.error("usage: node spec/browser/sim.test.mjs URL [PRODUCT_ID]");
+  process.exit(2);
+}
+const STEP_MS = 15000;   // each step's own deadline
+
+// The flags Debian's chromium needs on this machine: run as root, no GPU,
+// and no calls home (the network is closed; retries would slow it down).
+const ARGS = ["--no-sandbox", "--headless", "--disable-gpu", "--disable-background-networking",
+              "--disable-component-update", "--no-first-run", "--disable-sync", "--disable-quic"];
+
+const profile = mkdtempSync(join(tmpdir(), "guldasta-chromium-"));
+let context;
+let failed = false;
+
+function ok(what) { console.log("ok - " + what); }
+
+try {
+  context = await chromium.launchPersistentContext(profile, {
+    executablePath: process.env.CHROMIUM || "/usr/bin/chromium",
+    headless: true,
+    args: ARGS,
+    timeout: 30000,
+  });
+  const page = context.pages()[0] || await context.newPage();
+  page.setDefaultTimeout(STEP_MS);
+  const errors = [];
+  page.on("pageerror", (e) => errors.push(e.message));
+
+  // A fresh Telegram user per run: /start must meet someone the bot has not seen.
+  const user = 900000000 + Math.floor(Math.random() * 99999999);
+  const target = new URL(url);
+  target.searchParams.set("user", String(user));
+  target.searchParams.set("name", "Browser");
+  await page.goto(target.toString(), { waitUntil: "load" });
+  const pane = page.locator(`section.pane[data-chat="${user}"]`);
+  await pane.waitFor({ state: "visible" });
+  if (!(await page.title()).includes("simulator")) throw new Error("unexpected page title: " + await page.title());
+  ok("page loads with the customer's chat");
+
+  const input = pane.locator(".composer input");
+  await input.fill("/start");
+  await input.press("Enter");
+  await pane.locator('li.msg[data-role="user"] .text', { hasText: "/start" }).waitFor();
+  const question = pane.locator('li.msg[data-role="bot"]').filter({ has: page.locator(".ikb button") }).last();
+  await question.waitFor();
+  const labels = await question.locator(".ikb button").allTextContents();
+  for (const want of ["Русский", "Oʻzbekcha"]) {
+    if (!labels.some((l) => l.includes(want))) {
+      throw new Error(`the language question has no "${want}" button; buttons: ${JSON.stringify(labels)}`);
+    }
+  }
+  ok("/start gets the language question: " + labels.join(" | "));
+
+  const before = {
+    id: await question.getAttribute("data-id"),
+    text: (await question.textContent()) || "",
+    count: await pane.locator('li.msg[data-role="bot"]').count(),
+  };
+  await question.locator(".ikb button", { hasText: "Oʻzbekcha" }).click();
+  await page.waitForFunction(({ chat, id, text, count }) => {
+    const p = document.querySelector(`section.pane[data-chat="${chat}"]`);
+    const m = p && p.querySelector(`li.msg[data-id="${id}"]`);
+    const bots = p ? p.querySelectorAll('li.msg[data-role="bot"]').length : 0;
+    return (m && m.textContent !== text) || !m || bots > count;
+  }, { chat: String(user), ...before }, { timeout: STEP_MS });
+  ok("pressing a button changes the conversation");
+
+  if (productId) {
+    await input.fill("/start p_" + productId);
+    await input.press("Enter");
+    const img = pane.locator('li.msg[data-role="bot"] img.photo').last();
+    await img.waitFor();
+    await page.waitForFunction((el) => el.complete && el.naturalWidth > 0, await img.elementHandle(),
+                               { timeout: STEP_MS });
+    const size = await img.evaluate((el) => [el.naturalWidth, el.naturalHeight]);
+    ok(`the deep link shows the product card with its photo (${size[0]}x${size[1]})`);
+  }
+  if (errors.length) throw new Error("errors in the page: " + errors.join("; "));
+} catch (e) {
+  failed = true;
+  console.log("not ok - " + (e && e.message ? e.message.split("\n")[0] : String(e)));
+} finally {
+  if (context) await context.close().catch(() => {});
+  rmSync(profile, { recursive: true, force: true });
+}
+process.exit(failed ? 1 : 0);

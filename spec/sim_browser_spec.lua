@@ -1,0 +1,96 @@
+-- spec/sim_browser_spec.lua — the chat simulator of `make demo` in a real
+-- browser. Three processes, as in the demo: the Bot API emulator with the
+-- simulator page (`guldasta run spec/support/emulator_main.lua`), the bot
+-- (`guldasta serve` against it), and headless Chromium driven by
+-- playwright-core (spec/browser/sim.test.mjs, run with node). The page must
+-- load, /start must bring the language question, a button press must change
+-- the conversation, and a deep link must show a product card whose photo the
+-- browser decodes.
+--
+--   build/asan/guldasta run spec/runner.lua spec/sim_browser_spec.lua
+--
+-- Needs node, node_modules/playwright-core and /usr/bin/chromium
+-- (tools/deps.sh installs them).
+local proc = require "proc"
+local http = require "http"
+local fs = require "fs"
+local crypto = require "crypto"
+local engine = require "engine"
+local config = require "config"
+local timer = require "timer"
+local server = require "support.server"
+local bot = require "support.bot"
+
+local BROWSER_TIMEOUT = 120   -- seconds for the whole browser run
+
+-- The emulator process on a free port; returns its handle, URL and log.
+local function start_emulator(token)
+  for _ = 1, 5 do
+    local port = math.random(20000, 59000)
+    local log = os.tmpname()
+    local p = assert(proc.spawn({ engine.executable(), "run", config.root .. "/spec/support/emulator_main.lua",
+                                  "127.0.0.1:" .. port },
+      { env = { BOT_TOKEN = token, LOG_LEVEL = "warn" }, stdout = log, stderr = log }))
+    local url = "http://127.0.0.1:" .. port
+    local deadline = timer.monotonic() + 15
+    while timer.monotonic() < deadline and p:running() do
+      local res = http.request { url = url .. "/sim/api/state", timeout = 2 }
+      if res and res.status == 200 then return p, url, log end
+      timer.sleep(0.05)
+    end
+    if p:running() then p:kill("KILL"); p:wait() end
+    os.remove(log)
+  end
+  error("the emulator process did not start")
+end
+
+local function stop(p)
+  if p and p:running() then
+    p:kill("TERM")
+    if not p:wait(10) then p:kill("KILL"); p:wait() end
+  end
+end
+
+describe("the chat simulator in headless Chromium", function()
+  local emu_proc, emu_url, emu_log, srv, fx, media
+
+  setup(function()
+    local token = "sim" .. crypto.hex(crypto.random_bytes(6))
+    emu_proc, emu_url, emu_log = start_emulator(token)
+    media = "/tmp/guldasta-sim-spec-" .. crypto.hex(crypto.random_bytes(6))
+    assert(proc.run({ "mkdir", "-p", media .. "/spec" }).code == 0)
+    fx = bot.catalog({ media_dir = media })
+    srv = server.start { env = { BOT_TOKEN = token, TELEGRAM_API_URL = emu_url, MEDIA_DIR = media,
+                                 OWNER_TG_IDS = "1", LOG_LEVEL = "warn", GULDASTA_WATCH = "0" } }
+  end)
+
+  teardown(function()
+    if srv then srv:stop() end
+    stop(emu_proc)
+    if emu_log then os.remove(emu_log) end
+    bot.drop_catalog(fx)
+    if media then proc.run({ "rm", "-rf", media }) end
+  end)
+
+  it("serves the page and its scripts", function()
+    local page = assert(http.get(emu_url .. "/"))
+    assert.are.equal(200, page.status)
+    assert.is_truthy(page.body:find("chat simulator", 1, true))
+    for _, f in ipairs { "/sim/sim.js", "/sim/sim.css" } do
+      assert.are.equal(200, assert(http.get(emu_url .. f)).status, f)
+    end
+    assert.are.equal(404, assert(http.get(emu_url .. "/sim/../emulator_main.lua")).status)
+  end)
+
+  it("talks to the bot: /start, the language buttons, a deep link with a photo", function()
+    local res = assert(proc.run({ "node", config.root .. "/spec/browser/sim.test.mjs", emu_url .. "/", fx.rose },
+      { cwd = config.root, timeout = BROWSER_TIMEOUT }))
+    local out = res.stdout .. res.stderr
+    local why = out .. "\n--- emulator log:\n" .. (fs.read(emu_log) or "") .. "\n--- bot log:\n" .. srv:log()
+    assert.are.equal(0, res.code, why)
+    assert.is_truthy(out:find("ok - page loads", 1, true), why)
+    assert.is_truthy(out:find("ok - /start gets the language question", 1, true), why)
+    assert.is_truthy(out:find("ok - pressing a button changes the conversation", 1, true), why)
+    assert.is_truthy(out:find("ok - the deep link shows the product card with its photo (8x8)", 1, true), why)
+  end)
+end)

@@ -1,0 +1,266 @@
+-- spec/support/sim/server.lua — the chat simulator's HTTP side: the page
+-- (index.html, sim.js, sim.css beside this file) and a small JSON API that
+-- lets the page act as Telegram users on a running Bot API emulator
+-- (spec/support/emulator.lua). A newcomer talks to the bot in a browser
+-- without a Telegram account or token; `make demo` serves it.
+--
+--   local sim = require "support.sim.server"
+--   sim.install(emu, { personas = { { key = "customer", id = 700001, first_name = "Dilnoza" } },
+--                      chats = { { id = -1001, title = "Florists", type = "channel" } } })
+--
+-- Routes (on the process's HTTP server, beside the emulator's /bot*):
+--   GET  /                       the page
+--   GET  /sim/<name>             sim.js, sim.css
+--   GET  /sim/file/<file_id>     bytes of a photo the bot sent (for <img>)
+--   GET  /sim/api/state          bot, personas, group chats, current seq
+--   GET  /sim/api/updates?since=N&wait=S
+--                                messages changed after seq N (long poll up
+--                                to S seconds): {seq=, changes={{chat=, message=}}}
+--   POST /sim/api/send           {persona, text, chat?}   "/cmd payload" is a command
+--   POST /sim/api/press          {persona, chat, message_id, data}
+--   POST /sim/api/contact        {persona, phone}
+--   POST /sim/api/location       {persona, latitude, longitude}
+--   POST /sim/api/persona        {key?, id, first_name, language_code?}: a new user
+--
+-- A developer tool: English only, no authentication, bind it to 127.0.0.1.
+local http = require "http"
+local json = require "json"
+local fs = require "fs"
+local timer = require "timer"
+local config = require "config"
+
+local M = {}
+
+local STATIC = {
+  ["index.html"] = "text/html; charset=utf-8",
+  ["sim.js"] = "text/javascript; charset=utf-8",
+  ["sim.css"] = "text/css; charset=utf-8",
+}
+local MAX_WAIT = 25          -- seconds a long poll may hold the request
+
+local function dir()
+  return config.root .. "/spec/support/sim/"
+end
+
+local function static(name)
+  local ctype = STATIC[name]
+  if not ctype then return 404, { error = "not found" } end
+  local body, err = fs.read(dir() .. name)
+  if not body then return 500, { error = tostring(err) } end
+  return 200, body, { ["Content-Type"] = ctype, ["Cache-Control"] = "no-store" }
+end
+
+local function sniff(data)
+  if data:sub(1, 8) == "\137PNG\r\n\26\n" then return "image/png" end
+  if data:sub(1, 3) == "\255\216\255" then return "image/jpeg" end
+  if data:sub(1, 4) == "RIFF" and data:sub(9, 12) == "WEBP" then return "image/webp" end
+  return "application/octet-stream"
+end
+
+local function query_param(q, name)
+  for k, v in (q or ""):gmatch("([^&=]+)=([^&]*)") do
+    if k == name then return v end
+  end
+end
+
+-- {======================================================================
+-- What the page sees of a message
+-- =======================================================================
+
+-- A copy of message m with the simulator's bookkeeping: _seq (change
+-- number), _deleted, _role ("bot" or "user"), _from (display name).
+local function view(emu, m)
+  local v = {}
+  for k, x in pairs(m) do
+    if k ~= "reply_to_message" then v[k] = x end
+  end
+  v._seq = emu.mseq[m] or 0
+  v._deleted = emu.deleted[m] and true or false
+  local bot = m.from == emu.bot or (m.sender_chat ~= nil)
+  v._role = bot and "bot" or "user"
+  local f = m.from or m.sender_chat or {}
+  v._from = f.first_name or f.title or f.username or "?"
+  return v
+end
+
+local function changes_since(emu, since)
+  local out = {}
+  for id, chat in pairs(emu.chats) do
+    for _, m in ipairs(chat.messages) do
+      if (emu.mseq[m] or 0) > since then out[#out + 1] = { chat = id, message = view(emu, m) } end
+    end
+  end
+  table.sort(out, function(a, b) return a.message._seq < b.message._seq end)
+  return out
+end
+
+-- }======================================================================
+
+-- {======================================================================
+-- The API
+-- =======================================================================
+
+local Api = {}
+
+local function persona_list(state)
+  local out = {}
+  for _, p in ipairs(state.order) do
+    local v = state.personas[p]
+    out[#out + 1] = { key = v.key, id = v.id, first_name = v.first_name, language_code = v.language_code,
+                      chat = v.id }
+  end
+  return out
+end
+
+function Api.state(state)
+  local emu = state.emu
+  local chats = {}
+  for _, c in ipairs(state.chats) do
+    chats[#chats + 1] = { id = c.id, title = c.title, type = c.type }
+  end
+  return 200, { bot = emu.bot, personas = persona_list(state), chats = chats, seq = emu.seq }
+end
+
+function Api.updates(state, req)
+  local emu = state.emu
+  local since = math.tointeger(tonumber(query_param(req.query, "since") or "0")) or 0
+  local wait = tonumber(query_param(req.query, "wait") or "0") or 0
+  if wait > MAX_WAIT then wait = MAX_WAIT end
+  local deadline = timer.monotonic() + wait
+  while emu.seq <= since and timer.monotonic() < deadline and not emu.stopped do
+    timer.sleep(0.05)
+  end
+  return 200, { seq = emu.seq, changes = changes_since(emu, since) }
+end
+
+local function user_of(state, body)
+  local p = state.personas[tostring(body.persona)]
+  if not p then return nil end
+  return state.emu:user(p)
+end
+
+local function user_or_fail(state, body)
+  local u = user_of(state, body)
+  if not u then return nil, 400, { error = "unknown persona " .. tostring(body.persona) } end
+  return u
+end
+
+function Api.send(state, req, body)
+  local u, s, b = user_or_fail(state, body)
+  if not u then return s, b end
+  local text = body.text
+  if type(text) ~= "string" or text == "" then return 400, { error = "text is empty" } end
+  local chat = math.tointeger(body.chat)
+  if chat and chat ~= u.id then
+    if not state.emu.chats[chat] then return 400, { error = "unknown chat" } end
+    u:send(text, { chat = chat })
+  elseif text:sub(1, 1) == "/" then
+    local cmd, payload = text:match("^(%S+)%s+(.-)%s*$")
+    if cmd and payload ~= "" then u:command(cmd, payload) else u:command((text:gsub("%s+$", ""))) end
+  else
+    u:send(text)
+  end
+  return 200, { ok = true, seq = state.emu.seq }
+end
+
+function Api.press(state, req, body)
+  local u, s, b = user_or_fail(state, body)
+  if not u then return s, b end
+  local chat = state.emu.chats[math.tointeger(body.chat) or u.id]
+  local m = chat and chat.by_id[math.tointeger(body.message_id) or -1]
+  if not m then return 404, { error = "no such message" } end
+  if type(body.data) ~= "string" then return 400, { error = "data must be the button's callback_data" } end
+  local ok, q = pcall(u.press, u, m, body.data)
+  if not ok then return 409, { error = tostring(q) } end
+  return 200, { ok = true, query = q.id, seq = state.emu.seq }
+end
+
+function Api.contact(state, req, body)
+  local u, s, b = user_or_fail(state, body)
+  if not u then return s, b end
+  if type(body.phone) ~= "string" or not body.phone:match("^%+?[%d %-%(%)]+$") then
+    return 400, { error = "phone must be digits, e.g. +998901234567" }
+  end
+  u:share_contact(body.phone)
+  return 200, { ok = true, seq = state.emu.seq }
+end
+
+function Api.location(state, req, body)
+  local u, s, b = user_or_fail(state, body)
+  if not u then return s, b end
+  local lat, lon = tonumber(body.latitude), tonumber(body.longitude)
+  if not lat or not lon or lat < -90 or lat > 90 or lon < -180 or lon > 180 then
+    return 400, { error = "latitude and longitude are needed" }
+  end
+  u:share_location(lat, lon)
+  return 200, { ok = true, seq = state.emu.seq }
+end
+
+function M.add_persona(state, p)
+  local key = tostring(p.key or p.id)
+  if not state.personas[key] then state.order[#state.order + 1] = key end
+  state.personas[key] = { key = key, id = p.id, first_name = p.first_name or ("User " .. p.id),
+                          last_name = p.last_name, username = p.username,
+                          language_code = p.language_code }
+  state.emu:user(state.personas[key])
+  return state.personas[key]
+end
+
+function Api.persona(state, req, body)
+  local id = math.tointeger(body.id)
+  if not id or id <= 0 then return 400, { error = "id must be a positive integer" } end
+  local existing = state.emu.users[id]
+  if existing and not state.personas[tostring(body.key or id)] then
+    -- the emulator already knows this user: just name it for the page
+    body.first_name = body.first_name or existing.from.first_name
+  end
+  local p = M.add_persona(state, { key = body.key, id = id, first_name = body.first_name,
+                                   language_code = body.language_code })
+  return 200, { ok = true, persona = { key = p.key, id = p.id, first_name = p.first_name,
+                                       language_code = p.language_code, chat = p.id } }
+end
+
+local POST_ACTIONS = { send = true, press = true, contact = true, location = true, persona = true }
+local GET_ACTIONS = { state = true, updates = true }
+
+-- }======================================================================
+
+-- Installs the routes for emulator emu. opts.personas: users the page may
+-- act as ({key=, id=, first_name=, language_code=}); opts.chats: group
+-- chats and channels to show ({id=, title=, type=}), created in the
+-- emulator so the bot can post there.
+function M.install(emu, opts)
+  opts = opts or {}
+  local state = { emu = emu, personas = {}, order = {}, chats = {} }
+  for _, p in ipairs(opts.personas or {}) do M.add_persona(state, p) end
+  for _, c in ipairs(opts.chats or {}) do
+    emu:chat(c.id, { type = c.type, title = c.title })
+    state.chats[#state.chats + 1] = { id = c.id, title = c.title, type = c.type or "supergroup" }
+  end
+
+  http.route("GET", "/", function() return static("index.html") end)
+  http.route("GET", "/sim/*", function(req)
+    local name = req.path:match("^/sim/([%w%._%-]+)$")
+    if name then return static(name) end
+    local fid = req.path:match("^/sim/file/([%w_%-]+)$")
+    if fid then
+      local f = emu.files[fid]
+      if not f or not f.data then return 404, { error = "no such file" } end
+      return 200, f.data, { ["Content-Type"] = sniff(f.data), ["Cache-Control"] = "max-age=3600" }
+    end
+    return 404, { error = "not found" }
+  end)
+  http.route("*", "/sim/api/*", function(req)
+    local action = req.path:match("^/sim/api/([%w_]+)$")
+    if req.method == "GET" and GET_ACTIONS[action] then return Api[action](state, req) end
+    if req.method == "POST" and POST_ACTIONS[action] then
+      local body = json.decode(req.body ~= "" and req.body or "{}")
+      if type(body) ~= "table" then return 400, { error = "the body must be a JSON object" } end
+      return Api[action](state, req, body)
+    end
+    return 404, { error = "no such action" }
+  end)
+  return state
+end
+
+return M

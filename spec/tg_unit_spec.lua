@@ -1,0 +1,100 @@
+-- spec/tg_unit_spec.lua — the parts of the tg module that need no bot
+-- process: reading updates, and the Redis rate limiter (with its clock
+-- scaled down twenty-fold so the spec takes a second, not twenty).
+local update = require "tg.update"
+local limiter = require "tg.limiter"
+local api = require "tg.api"
+local timer = require "timer"
+local engine = require "engine"
+local redis = require "redis"
+local keys = require "tg.keys"
+
+describe("tg.update", function()
+  it("finds the chat and the user of every kind of update", function()
+    local from = { id = 5, first_name = "A" }
+    local cases = {
+      { { update_id = 1, message = { chat = { id = 5 }, from = from } }, 5, "message" },
+      { { update_id = 2, edited_message = { chat = { id = -100 }, from = from } }, -100, "edited_message" },
+      { { update_id = 3, channel_post = { chat = { id = -1003 } } }, -1003, "channel_post" },
+      { { update_id = 4, callback_query = { id = "q", from = from, message = { chat = { id = -1001 } } } }, -1001, "callback_query" },
+      { { update_id = 5, callback_query = { id = "q", from = from, inline_message_id = "x" } }, 5, "callback_query" },
+      { { update_id = 6, pre_checkout_query = { id = "p", from = from } }, 5, "pre_checkout_query" },
+      { { update_id = 7, my_chat_member = { chat = { id = -1002 }, from = from } }, -1002, "my_chat_member" },
+    }
+    for _, c in ipairs(cases) do
+      assert.are.equal(c[2], update.chat_id_of(c[1]), c[3])
+      assert.are.equal(c[3], update.kind_of(c[1]))
+    end
+    assert.are.equal(5, update.user_of(cases[1][1]).id)
+    assert.is_nil(update.user_of(cases[3][1]))
+    assert.is_nil(update.chat_id_of({ update_id = 8, poll = { id = "p" } }))
+  end)
+
+  it("decodes Bot API JSON with integer ids", function()
+    local v = api.decode('{"update_id":123456789,"message":{"chat":{"id":-1001234567890},"location":{"latitude":39.77}}}')
+    assert.are.equal("integer", math.type(v.update_id))
+    assert.are.equal("integer", math.type(v.message.chat.id))
+    assert.are.equal(-1001234567890, v.message.chat.id)
+    assert.are.equal("float", math.type(v.message.location.latitude))
+  end)
+end)
+
+describe("tg.limiter", function()
+  local saved = {}
+  local SCALE = 20
+  setup(function()
+    for _, k in ipairs { "PRIVATE_INTERVAL", "GROUP_INTERVAL", "GLOBAL_RATE", "GLOBAL_BURST" } do saved[k] = limiter[k] end
+    limiter.PRIVATE_INTERVAL = 1 / SCALE
+    limiter.GROUP_INTERVAL = 3 / SCALE
+    limiter.GLOBAL_RATE = 30 * SCALE
+    limiter.GLOBAL_BURST = 5
+  end)
+  teardown(function() for k, v in pairs(saved) do limiter[k] = v end end)
+
+  -- n concurrent waits for chat; returns when each got its slot, from the start
+  local function slots(chat, n)
+    local t0 = timer.monotonic()
+    local hs = {}
+    for i = 1, n do hs[i] = engine.spawn(function() assert(limiter.wait(chat, 1)) return timer.monotonic() - t0 end) end
+    local out = {}
+    for i, h in ipairs(hs) do local ok, t = h:wait(); assert(ok, t); out[i] = t end
+    table.sort(out)
+    return out
+  end
+
+  it("lets a private chat's burst of 3 through, then one per interval", function()
+    local t = slots(math.random(1, 1e9), 6)
+    for i = 1, 3 do assert.is_true(t[i] < 0.03, "message " .. i .. " at " .. t[i]) end
+    for i = 4, 6 do
+      local want = (i - 3) / SCALE
+      assert.is_true(t[i] >= want - 0.005 and t[i] < want + 0.04, "message " .. i .. " at " .. t[i] .. ", want " .. want)
+    end
+  end)
+
+  it("lets a group's burst of 15 through, then one per 3 s (scaled)", function()
+    local t = slots(-math.random(1, 1e9), 17)
+    assert.is_true(t[15] < 0.05, "15th at " .. t[15])
+    assert.is_true(t[16] >= 3 / SCALE - 0.005, "16th at " .. t[16])
+    assert.is_true(t[17] >= 6 / SCALE - 0.005, "17th at " .. t[17])
+  end)
+
+  it("does not hold the fleet's queue behind one chat-limited message", function()
+    local chat = math.random(1, 1e9)
+    slots(chat, 3)                            -- the chat's burst is spent
+    local t0 = timer.monotonic()
+    local slow = engine.spawn(function() assert(limiter.wait(chat, 1)) return timer.monotonic() - t0 end)
+    local others = slots(math.random(1, 1e9), 1)   -- another chat, asking right after
+    local _, t_slow = slow:wait()
+    assert.is_true(t_slow >= 1 / SCALE - 0.005)
+    assert.is_true(others[1] < 1 / SCALE / 2, "another chat waited " .. others[1] .. " s")
+  end)
+
+  it("shares its buckets through Redis and is held by a 429", function()
+    local chat = math.random(1, 1e9)
+    assert(limiter.hold(chat, 0.2))
+    local tat = tonumber(redis.call("GET", keys.prefix() .. "rl:c:" .. chat))
+    assert.is_true(tat >= timer.now() * 1000 + 100)
+    local t = slots(chat, 1)
+    assert.is_true(t[1] >= 0.19, "sent " .. t[1] .. " s after a hold of 0.2 s")
+  end)
+end)
