@@ -19,13 +19,7 @@ describe("deep links", function()
     if b then b:stop() end
   end)
 
-  local function user_in(lang)
-    local u = b.emu:user { id = bot.user_id() }
-    u:command("/start")
-    bot.press(u, u:wait_message(bot.says(T("ru", "lang.ask")), 10), T(lang, "lang.self"))
-    u:wait_message(bot.says(T(lang, "lang.saved")), 10)
-    return u
-  end
+  local function user_in(lang) return (bot.user_in(b, lang)) end
 
   for _, lang in ipairs { "ru", "uz" } do
     it("a new user chooses the language, then gets the product (" .. lang .. ")", function()

@@ -42,12 +42,7 @@ describe("an error in a handler", function()
     server.remove_root(root)
   end)
 
-  local function user_in(lang)
-    local u = b.emu:user { id = bot.user_id() }
-    u:command("/start")
-    bot.press(u, u:wait_message(bot.says(T("ru", "lang.ask")), 10), T(lang, "lang.self"))
-    return u, u:wait_message(bot.says(T(lang, "lang.saved")), 10)
-  end
+  local function user_in(lang) return bot.user_in(b, lang) end
 
   for _, lang in ipairs { "ru", "uz" } do
     it("gives the user a polite message in their language (" .. lang .. ")", function()

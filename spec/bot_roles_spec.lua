@@ -26,12 +26,7 @@ describe("roles", function()
   teardown(function() if b then b:stop() end end)
 
   -- /lang asks whether or not the user chose before (tests run in any order).
-  local function user_in(id, lang)
-    local u = b.emu:user { id = id or bot.user_id() }
-    u:command("/lang")
-    bot.press(u, u:wait_message(bot.says(T("ru", "lang.ask")), 10), T(lang, "lang.self"))
-    return u, u:wait_message(bot.says(T(lang, "lang.saved")), 10)
-  end
+  local function user_in(id, lang) return bot.user_in(b, lang, { id = id, command = "/lang" }) end
 
   it("lets the owner grant and revoke, and the staff button follow", function()
     local owner, omenu = user_in(owner_id, "ru")

@@ -25,18 +25,8 @@ local FILE_TIMEOUT = 3600  -- seconds one migration file may run (an index on a 
 
 local dir = (...) or os.getenv("MIGRATIONS_DIR") or (config.root .. "/migrations")
 
-local function say(...)
-  io.stdout:write(...)
-  io.stdout:write("\n")
-  io.stdout:flush()
-end
-
-local function failed(...)
-  io.stderr:write("migrate: ", ...)
-  io.stderr:write("\n")
-  io.stderr:flush()
-  engine.exit(1)
-end
+local cli = require "lib.cli"
+local say, failed = cli.say, cli.failer("migrate")
 
 -- Inside a transaction: a failed statement aborts fn with the server's
 -- message, which pg.transaction turns into a rollback and `nil, err`.

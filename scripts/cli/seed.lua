@@ -22,18 +22,8 @@ local check = require "seed.check"
 local photos = require "seed.photos"
 local store = require "seed.store"
 
-local function say(...)
-  io.stdout:write(...)
-  io.stdout:write("\n")
-  io.stdout:flush()
-end
-
-local function failed(...)
-  io.stderr:write("seed: ", ...)
-  io.stderr:write("\n")
-  io.stderr:flush()
-  engine.exit(1)
-end
+local cli = require "lib.cli"
+local say, failed = cli.say, cli.failer("seed")
 
 local function main()
   local t0 = timer.monotonic()

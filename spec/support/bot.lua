@@ -206,4 +206,17 @@ function M.page_to(u, m, part, next_label, limit)
   error("no button " .. part .. " after paging")
 end
 
+-- A user of bot b who has chosen `lang` (through `command`, "/start" by
+-- default; "/lang" asks again whether or not they chose before). Returns the
+-- user and the confirmation message that carries the menu.
+function M.user_in(b, lang, opts)
+  opts = opts or {}
+  local i18n = require "i18n"
+  local T = function(l, key) return i18n.str(i18n.t(l, key)) end
+  local u = b.emu:user { id = opts.id or M.user_id() }
+  u:command(opts.command or "/start")
+  M.press(u, u:wait_message(M.says(T("ru", "lang.ask")), 10), T(lang, "lang.self"))
+  return u, u:wait_message(M.says(T(lang, "lang.saved")), 10)
+end
+
 return M
