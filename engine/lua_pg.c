@@ -10,7 +10,8 @@
 **   tx:query(sql, ...), tx:exec_script(sql), tx:status()
 **   pg.exec_script(sql)           -> rows of the last statement | nil, msg, code
 **   pg.ping([timeout_s])          -> true | nil, msg, code
-**   pg.stats()                    -> {size=, max=, in_use=, waiting=, up=}
+**   pg.stats()                    -> {size=, max=, in_use=, waiting=, up=,
+**                                     prepared=, reused=}
 **   pg.array(t)                   -> '{1,2,"a b",NULL}' (an array parameter)
 **   pg.null
 **
@@ -21,7 +22,6 @@
 ** "refused", "busy" for the connection's. Misuse (a function as a
 ** parameter, a missing DATABASE_URL) raises.
 */
-#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -37,16 +37,21 @@
 #define TX_MT "guldasta.pg.tx"
 #define PING_TIMEOUT_MS 2000
 #define MAX_PARAMS 65535          /* the protocol's limit */
+#define MT_CACHED 64              /* rows metatables kept for affected 0..63 */
 
 static char decode_key, encode_key;   /* registry: json.decode, json.encode */
+static char rows_mt_key;              /* registry: the cached rows metatables */
 
 /* An op in flight lives in a userdata on the waiting coroutine's stack, so
 ** Lua keeps it (and the parameter strings it points to, which sit in the
 ** same frame) alive exactly as long as the coroutine; its __gc unlinks it
-** from the pool if the coroutine is dropped while waiting. */
+** from the pool if the coroutine is dropped while waiting. Integer
+** parameters are written as text after params[], in the same block: no
+** Lua string per number. */
 typedef struct lpg_op {
   pg_op_t op;
   sched_task *task;               /* set while the task waits for done */
+  int slot;                       /* its stack index in the waiting frame */
   const char *params[];
 } lpg_op;
 
@@ -189,13 +194,42 @@ static void push_value(lua_State *L, unsigned oid, const char *s, size_t len) {
   }
 }
 
+/* The metatable that gives rows.affected. Results of the common sizes
+** (a SELECT of one row, an UPDATE of none) share one per count, kept in
+** the registry: a fresh metatable per query was two of the few
+** allocations a query makes. */
+static void push_rows_mt(lua_State *L, const PGresult *res) {
+  lua_Integer n = 0;
+  for (const char *d = PQcmdTuples((PGresult *)res); *d >= '0' && *d <= '9'; d++)
+    n = n * 10 + (*d - '0');
+  int cached = n < MT_CACHED;
+  if (cached) {
+    lua_rawgetp(L, LUA_REGISTRYINDEX, &rows_mt_key);
+    if (lua_rawgeti(L, -1, n + 1) == LUA_TTABLE) {
+      lua_remove(L, -2);
+      return;
+    }
+    lua_pop(L, 1);
+  }
+  lua_createtable(L, 0, 2);
+  lua_pushinteger(L, n);
+  lua_setfield(L, -2, "affected");
+  lua_pushvalue(L, -1);
+  lua_setfield(L, -2, "__index");
+  if (cached) {
+    lua_pushvalue(L, -1);
+    lua_rawseti(L, -3, n + 1);
+    lua_remove(L, -2);
+  }
+}
+
 /* rows: an array of tables keyed by column name, plus rows.affected. The
 ** column names are pushed once per result and reused as keys; each row is
 ** created with room for all its columns. */
 static void push_result(lua_State *L, const PGresult *res) {
   int nrows = PQntuples(res), ncols = PQnfields(res);
   luaL_checkstack(L, ncols + 8, "pg: too many columns");
-  lua_createtable(L, nrows, 1);
+  lua_createtable(L, nrows, 0);
   int top = lua_gettop(L), keys = top + 1;
   for (int c = 0; c < ncols; c++) lua_pushstring(L, PQfname(res, c));
   for (int r = 0; r < nrows; r++) {
@@ -211,12 +245,7 @@ static void push_result(lua_State *L, const PGresult *res) {
   lua_settop(L, top);
   /* affected sits in the metatable so that rows stay a plain array:
   ** json.encode(rows) gives a JSON array, ipairs and # see only rows. */
-  const char *n = PQcmdTuples((PGresult *)res);
-  lua_createtable(L, 0, 2);
-  lua_pushinteger(L, *n ? (lua_Integer)strtoll(n, NULL, 10) : 0);
-  lua_setfield(L, -2, "affected");
-  lua_pushvalue(L, -1);
-  lua_setfield(L, -2, "__index");
+  push_rows_mt(L, res);
   lua_setmetatable(L, top);
 }
 
@@ -245,14 +274,25 @@ static int op_gc(lua_State *L) {
   return 0;
 }
 
-static lpg_op *new_op(lua_State *L, int kind, int nparams) {
-  lpg_op *o = lua_newuserdatauv(L, sizeof *o + (size_t)nparams * sizeof(char *), 0);
+static lpg_op *new_op(lua_State *L, int kind, int nparams, int nints) {
+  size_t size = sizeof(lpg_op) + (size_t)nparams * sizeof(char *) + (size_t)nints * PG_INT_TEXT;
+  lpg_op *o = lua_newuserdatauv(L, size, 0);
   pg_op_init(&o->op, kind);
   o->task = NULL;
+  o->slot = lua_gettop(L);
   o->op.done = on_done;
   o->op.ud = o;
   luaL_setmetatable(L, OP_MT);
   return o;
+}
+
+/* The op is over and holds nothing (no result, no connection): drop its
+** metatable, so the collector frees it without a call to op_gc. One
+** finalizer call per query is a cost worth skipping. */
+static void op_finished(lua_State *L, lpg_op *o) {
+  if (lua_touserdata(L, o->slot) != o) return;
+  lua_pushnil(L);
+  lua_setmetatable(L, o->slot);
 }
 
 static int fail(lua_State *L, const char *msg, const char *code) {
@@ -262,43 +302,51 @@ static int fail(lua_State *L, const char *msg, const char *code) {
   return 3;
 }
 
-static int push_failure(lua_State *L, pg_op_t *op) {
+static int push_failure(lua_State *L, lpg_op *o) {
+  pg_op_t *op = &o->op;
   lua_pushnil(L);
   lua_pushstring(L, op->err);
   lua_pushstring(L, pg_op_code(op));
   if (op->res) PQclear(op->res);
   op->res = NULL;
+  op_finished(L, o);
   return 3;
 }
 
 static int k_query(lua_State *L, int status, lua_KContext ctx) {
   (void)status;
-  pg_op_t *op = &((lpg_op *)ctx)->op;
-  if (op->status != PG_OK) return push_failure(L, op);
+  lpg_op *o = (lpg_op *)ctx;
+  pg_op_t *op = &o->op;
+  if (op->status != PG_OK) return push_failure(L, o);
   push_result(L, op->res);   /* on a raise, op_gc frees res */
   PQclear(op->res);
   op->res = NULL;
+  op_finished(L, o);
   return 1;
 }
 
 static int k_ping(lua_State *L, int status, lua_KContext ctx) {
   (void)status;
-  pg_op_t *op = &((lpg_op *)ctx)->op;
-  if (op->status != PG_OK) return push_failure(L, op);
+  lpg_op *o = (lpg_op *)ctx;
+  pg_op_t *op = &o->op;
+  if (op->status != PG_OK) return push_failure(L, o);
   PQclear(op->res);
   op->res = NULL;
+  op_finished(L, o);
   lua_pushboolean(L, 1);
   return 1;
 }
 
 static int k_acquire(lua_State *L, int status, lua_KContext ctx) {
   (void)status;
-  pg_op_t *op = &((lpg_op *)ctx)->op;
-  if (op->status != PG_OK) return push_failure(L, op);
+  lpg_op *o = (lpg_op *)ctx;
+  pg_op_t *op = &o->op;
+  if (op->status != PG_OK) return push_failure(L, o);
   lpg_tx *tx = lua_newuserdatauv(L, sizeof *tx, 0);
   tx->conn = op->conn;
   op->conn = NULL;            /* the tx owns it now */
   luaL_setmetatable(L, TX_MT);
+  op_finished(L, o);
   return 1;
 }
 
@@ -346,28 +394,12 @@ static uint64_t sql_arg(lua_State *L, int idx) {
   return timeout_ms;
 }
 
-/* The shortest of %.15g, %.16g, %.17g that reads back as the same double:
-** exact like %.17g, without turning 0.1 into 0.10000000000000001 in a
-** numeric column. */
-static void format_float(char *out, size_t n, double d) {
-  if (isnan(d)) {
-    snprintf(out, n, "NaN");
-    return;
-  }
-  if (isinf(d)) {
-    snprintf(out, n, d > 0 ? "Infinity" : "-Infinity");
-    return;
-  }
-  for (int prec = 15; prec <= 17; prec++) {
-    snprintf(out, n, "%.*g", prec, d);
-    if (strtod(out, NULL) == d) return;
-  }
-}
-
-/* Converts the arguments first..first+n-1 into text parameters in place:
-** each slot ends up holding the string the op points to, so the strings
-** live as long as the waiting frame. */
+/* Converts the arguments first..first+n-1 into text parameters. Integers
+** are written into the op's own block; every other value ends up as a
+** string in its argument slot, so the text lives as long as the waiting
+** frame. */
 static void bind_params(lua_State *L, lpg_op *o, int first, int n) {
+  char *num = (char *)(o->params + n);
   for (int i = 0; i < n; i++) {
     int idx = first + i;
     const char *v = NULL;
@@ -382,11 +414,12 @@ static void bind_params(lua_State *L, lpg_op *o, int first, int n) {
       break;
     case LUA_TNUMBER:
       if (lua_isinteger(L, idx)) {
-        v = lua_tostring(L, idx);
+        v = pg_int_text(num, (int64_t)lua_tointeger(L, idx));
+        num += PG_INT_TEXT;
       } else {
-        char num[40];
-        format_float(num, sizeof num, lua_tonumber(L, idx));
-        lua_pushstring(L, num);
+        char text[40];
+        pg_float_text(text, sizeof text, lua_tonumber(L, idx));
+        lua_pushstring(L, text);
         lua_replace(L, idx);
         v = lua_tostring(L, idx);
       }
@@ -421,7 +454,9 @@ static int query_at(lua_State *L, int base, lpg_tx *tx, int kind) {
   int n = lua_gettop(L) - base;
   if (kind == PG_SCRIPT && n > 0) luaL_error(L, "pg: exec_script takes no parameters");
   if (n > MAX_PARAMS) luaL_error(L, "pg: more than %d parameters", MAX_PARAMS);
-  lpg_op *o = new_op(L, kind, n);
+  int nints = 0;
+  for (int i = base + 1; i <= base + n; i++) nints += lua_isinteger(L, i);
+  lpg_op *o = new_op(L, kind, n, nints);
   bind_params(L, o, base + 1, n);
   o->op.sql = lua_tostring(L, base);
   o->op.nparams = n;
@@ -442,7 +477,7 @@ static int l_exec_script(lua_State *L) {
 static int l_ping(lua_State *L) {
   sched_task *t = sched_current(L);
   uint64_t ms = lua_isnoneornil(L, 1) ? PING_TIMEOUT_MS : seconds_to_ms(L, luaL_checknumber(L, 1), 1);
-  lpg_op *o = new_op(L, PG_QUERY, 0);
+  lpg_op *o = new_op(L, PG_QUERY, 0, 0);
   o->op.sql = "SELECT 1";
   o->op.timeout_ms = ms;
   return submit(L, t, o, NULL, k_ping);
@@ -450,9 +485,9 @@ static int l_ping(lua_State *L) {
 
 static int l_stats(lua_State *L) {
   eng_t *e = eng_of(L);
-  pg_stats_t st = {0, e->cfg.pg_pool_size > 0 ? e->cfg.pg_pool_size : PG_DEFAULT_POOL_SIZE, 0, 0, 0};
+  pg_stats_t st = {.max = e->cfg.pg_pool_size > 0 ? e->cfg.pg_pool_size : PG_DEFAULT_POOL_SIZE};
   if (e->pg) pg_pool_stats(e->pg, &st);
-  lua_createtable(L, 0, 5);
+  lua_createtable(L, 0, 7);
   lua_pushinteger(L, st.size);
   lua_setfield(L, -2, "size");
   lua_pushinteger(L, st.max);
@@ -463,6 +498,10 @@ static int l_stats(lua_State *L) {
   lua_setfield(L, -2, "waiting");
   lua_pushboolean(L, st.up);
   lua_setfield(L, -2, "up");
+  lua_pushinteger(L, (lua_Integer)st.prepared);
+  lua_setfield(L, -2, "prepared");
+  lua_pushinteger(L, (lua_Integer)st.reused);
+  lua_setfield(L, -2, "reused");
   return 1;
 }
 
@@ -477,7 +516,7 @@ static int l_stats(lua_State *L) {
 static int l_acquire(lua_State *L) {
   sched_task *t = sched_current(L);
   uint64_t ms = lua_isnoneornil(L, 1) ? 0 : seconds_to_ms(L, luaL_checknumber(L, 1), 1);
-  lpg_op *o = new_op(L, PG_ACQUIRE, 0);
+  lpg_op *o = new_op(L, PG_ACQUIRE, 0, 0);
   o->op.timeout_ms = ms;
   return submit(L, t, o, NULL, k_acquire);
 }
@@ -625,6 +664,8 @@ int eng_open_pg(lua_State *L) {
   lua_rawsetp(L, LUA_REGISTRYINDEX, &encode_key);
   lua_pop(L, 1);
 
+  lua_newtable(L);
+  lua_rawsetp(L, LUA_REGISTRYINDEX, &rows_mt_key);
   if (luaL_newmetatable(L, OP_MT)) {
     lua_pushcfunction(L, op_gc);
     lua_setfield(L, -2, "__gc");

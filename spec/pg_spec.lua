@@ -478,6 +478,143 @@ describe("pg", function()
     end)
   end)
 
+  -- Each connection prepares a query's SQL the first time it sees it and
+  -- runs it by name afterwards. Everything a script can see stays the same
+  -- as unprepared, including after the schema changes under a statement.
+  describe("prepared statements", function()
+    local function prepared_count(tx, sql)
+      return tx:query("SELECT count(*)::int AS n FROM pg_prepared_statements WHERE statement = $1",
+        sql)[1].n
+    end
+
+    after_each(function()
+      pg.query("DROP TABLE IF EXISTS spec_pg_ddl")
+    end)
+
+    it("prepares a statement once per connection and reuses it", function()
+      local sql = "SELECT $1::int * 2 AS v -- spec: reuse"
+      local before = pg.stats()
+      local n = assert(pg.transaction(function(tx)
+        for i = 1, 3 do
+          assert.are.equal(i * 2, tx:query(sql, i)[1].v)
+        end
+        return prepared_count(tx, sql)
+      end))
+      assert.are.equal(1, n)
+      local after = pg.stats()
+      assert.is_true(after.prepared > before.prepared)
+      assert.is_true(after.reused >= before.reused + 2)
+      -- reused results are typed and counted like any other
+      local rows = assert(pg.query(sql, 21))
+      assert.are.equal(42, rows[1].v)
+      assert.are.equal("integer", math.type(rows[1].v))
+      assert.are.equal(1, rows.affected)
+    end)
+
+    it("fails a statement that cannot be prepared as before, and keeps nothing", function()
+      for _ = 1, 2 do
+        local rows, err, code = pg.query("SELECT nope FROM spec_pg_items WHERE id = $1", 1)
+        assert.is_nil(rows)
+        assert.are.equal("42703", code)
+        assert.are.equal('column "nope" does not exist', err)
+        rows, _, code = pg.query("SELEC $1", 1)
+        assert.is_nil(rows)
+        assert.are.equal("42601", code)
+      end
+      local n = assert(pg.transaction(function(tx)
+        return prepared_count(tx, "SELEC $1")
+      end))
+      assert.are.equal(0, n)
+    end)
+
+    it("keeps at most 256 statements on a connection", function()
+      local function run(from, to)
+        for k = from, to do
+          assert.are.equal(k + 1, one("SELECT $1::int + " .. k .. " AS n -- spec: many", 1).n)
+        end
+      end
+      local function held()
+        return assert(pg.transaction(function(tx)
+          return tx:query("SELECT count(*)::int AS n FROM pg_prepared_statements WHERE name LIKE $1",
+            "guldasta%")[1].n
+        end))
+      end
+      run(1, 200)
+      -- A schema change: the 200 are forgotten but still on the server; the
+      -- next new ones fill up to 256, then DEALLOCATE ALL starts afresh.
+      assert(pg.query("CREATE TEMP TABLE spec_pg_tmp (a int)"))
+      run(201, 300)
+      assert.is_true(held() <= 256)
+      run(1, 300)   -- past the limit: the rest run unprepared
+      assert.is_true(held() <= 256)
+      assert(pg.query("DISCARD ALL"))
+      run(1, 3)
+    end)
+
+    it("never prepares exec_script, nor SQL without parameters", function()
+      local before = pg.stats().prepared
+      assert(pg.exec_script("SELECT 1; SELECT 2"))
+      assert(pg.query("SELECT 3 AS n -- spec: no parameters"))
+      assert.are.equal(before, pg.stats().prepared)
+    end)
+
+    it("runs a query again after a DDL changed its result between two runs", function()
+      assert(pg.query("CREATE TABLE spec_pg_ddl (a int)"))
+      assert(pg.query("INSERT INTO spec_pg_ddl VALUES ($1)", 1))
+      local sql = "SELECT * FROM spec_pg_ddl WHERE a = $1"
+      for _ = 1, 2 do
+        local r = one(sql, 1)
+        assert.are.equal(1, r.a)
+        assert.is_nil(r.b)
+      end
+      -- A plain ALTER on the same connection: the cache is dropped.
+      assert(pg.query("ALTER TABLE spec_pg_ddl ADD COLUMN b text DEFAULT 'x'"))
+      assert.are.equal("x", one(sql, 1).b)
+      assert.are.equal("x", one(sql, 1).b)
+      -- A change the engine cannot see in the command tag (as if another
+      -- connection had made it): the server says the plan is stale, the
+      -- query runs again unprepared, and the next run prepares anew.
+      assert(pg.query([[DO $$ BEGIN
+        EXECUTE 'ALTER TABLE spec_pg_ddl ALTER COLUMN b DROP DEFAULT, ALTER COLUMN b TYPE int USING 7';
+      END $$]]))
+      local r = one(sql, 1)
+      assert.are.equal(7, r.b)
+      assert.are.equal("integer", math.type(r.b))
+      assert.are.equal(7, one(sql, 1).b)
+      -- The table dropped and made again with other columns.
+      assert(pg.query("DROP TABLE spec_pg_ddl"))
+      assert(pg.query("CREATE TABLE spec_pg_ddl (a int, z bool DEFAULT true)"))
+      assert(pg.query("INSERT INTO spec_pg_ddl (a) VALUES (1)"))
+      r = one(sql, 1)
+      assert.is_true(r.z)
+      assert.is_nil(r.b)
+    end)
+
+    it("handles a DDL inside a transaction between two identical queries", function()
+      assert(pg.query("CREATE TABLE spec_pg_ddl (a int)"))
+      assert(pg.query("INSERT INTO spec_pg_ddl VALUES (1)"))
+      local sql = "SELECT * FROM spec_pg_ddl WHERE a = $1"
+      local r = assert(pg.transaction(function(tx)
+        assert(tx:query(sql, 1))
+        assert(tx:query(sql, 1))
+        assert(tx:query("ALTER TABLE spec_pg_ddl ADD COLUMN c int DEFAULT 5"))
+        local rows, err, code = tx:query(sql, 1)
+        assert(rows, tostring(err) .. " (" .. tostring(code) .. ")")
+        return rows[1]
+      end))
+      assert.are.equal(5, r.c)
+      -- Rolled back: the column is gone again, and so is any plan that had it.
+      local ok = pg.transaction(function(tx)
+        assert(tx:query("ALTER TABLE spec_pg_ddl DROP COLUMN c"))
+        assert.is_nil(tx:query(sql, 1)[1].c)
+        return nil, "undo"
+      end)
+      assert.is_nil(ok)
+      assert.are.equal(5, assert(pg.transaction(function(tx) return tx:query(sql, 1)[1].c end)))
+      assert.are.equal(5, one(sql, 1).c)
+    end)
+  end)
+
   describe("reconnect", function()
     local dir = os.getenv("SERVICES_DIR")
 

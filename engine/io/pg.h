@@ -3,9 +3,18 @@
 **
 ** The pool opens up to max_size libpq connections, lazily and without ever
 ** blocking the loop (PQconnectStartParams + PQconnectPoll driven by uv_poll),
-** and runs one statement at a time on each (PQsendQueryParams: text
-** parameters, text results). When every connection is busy, operations wait
-** in a FIFO queue, each with its own deadline.
+** and runs one statement at a time on each (text parameters, text results).
+** When every connection is busy, operations wait in a FIFO queue, each with
+** its own deadline.
+**
+** Each connection prepares the SQL of a PG_QUERY with parameters the first
+** time it sees it and runs it by name from then on (the server skips parse and plan), like
+** asyncpg and pgx do; results and errors are the same as unprepared. A
+** statement whose plan went stale after a schema change is forgotten and,
+** outside a transaction, the query runs again unprepared. See io/pg_conn.c.
+**
+** Files: pg.c the pool, pg_conn.c one connection, pg_stmt.c the statement
+** cache, pg_text.c the text-format helpers below.
 **
 ** The unit of work is a pg_op_t that the CALLER owns (lua_pg.c embeds it in a
 ** Lua userdata): the pool only links it while it is pending. Contract:
@@ -47,7 +56,7 @@ typedef void (*pg_done_fn)(pg_op_t *op);
 
 /* What an op does. */
 enum {
-  PG_QUERY,    /* one statement, PQsendQueryParams */
+  PG_QUERY,    /* one statement with parameters, prepared per connection */
   PG_SCRIPT,   /* several statements, PQsendQuery: for migration files ONLY,
                ** never for anything built from user input */
   PG_ACQUIRE,  /* check out one connection for exclusive use (transactions) */
@@ -94,6 +103,8 @@ typedef struct pg_stats {
   int in_use;                  /* running a query or checked out */
   int waiting;                 /* ops queued for a connection */
   int up;                      /* 1 when the last connect/query succeeded */
+  uint64_t prepared;           /* statements prepared so far */
+  uint64_t reused;             /* queries that ran a statement prepared before */
 } pg_stats_t;
 
 /* A pool for conninfo (a libpq URI or key=value string). Opens nothing yet. */
@@ -133,7 +144,8 @@ void pg_op_abandon(pg_op_t *op);
 const char *pg_op_code(const pg_op_t *op);
 
 /* {========================================================================
-** Pure helpers for the text format of results (unit-tested without a server)
+** Pure helpers for the text format of results (io/pg_text.c, unit-tested
+** without a server)
 ** =========================================================================*/
 
 /* Type OIDs the bindings convert (from catalog/pg_type.h). */
@@ -151,6 +163,15 @@ unsigned pg_array_elem_oid(unsigned array_oid);
 ** *out. 1 on success; 0 when s has a non-zero fraction, is not a number,
 ** or does not fit in int64. */
 int pg_text_to_int64(const char *s, size_t len, int64_t *out);
+
+/* Parameters as text. pg_int_text writes v like "%lld" into out (at least
+** PG_INT_TEXT bytes) and returns out. pg_float_text writes the shortest of
+** %.15g, %.16g, %.17g that reads back as the same double: exact like
+** %.17g, without turning 0.1 into 0.10000000000000001 in a numeric column;
+** NaN and infinities as PostgreSQL spells them. */
+#define PG_INT_TEXT 21           /* "-9223372036854775808" and its NUL */
+const char *pg_int_text(char *out, int64_t v);
+void pg_float_text(char *out, size_t n, double d);
 
 /* Callbacks of pg_array_parse; each returns 0, or non-zero to stop. */
 typedef struct pg_array_cb {

@@ -1,26 +1,18 @@
 /*
-** test_pg_types.c — the pure parts of io/pg.c: PostgreSQL's text array format
-** and numeric → integer conversion; then the pool on a bare uv loop against
-** a port nobody listens on (no server needed), checking that a refused
-** connect fails the op with "refused", frees everything and leaves the loop
-** with nothing alive.
+** test_pg_types.c — the pure parts of io/pg_text.c: PostgreSQL's text array
+** format and numeric → integer conversion; then the pool on a bare uv loop
+** against a port nobody listens on (no server needed), checking that a
+** refused connect fails the op with "refused", frees everything and leaves
+** the loop with nothing alive; then, when DATABASE_URL is set, round trips
+** through a real server, prepared statements included.
 */
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "check.h"
 #include "io/pg.h"
-
-static int failures, checks;
-
-#define CHECK(cond)                                                        \
-  do {                                                                     \
-    checks++;                                                              \
-    if (!(cond)) {                                                         \
-      failures++;                                                          \
-      fprintf(stderr, "%s:%d: check failed: %s\n", __FILE__, __LINE__, #cond); \
-    }                                                                      \
-  } while (0)
 
 /* {========================================================================
 ** numeric → int64
@@ -64,6 +56,26 @@ static void test_int64(void) {
   /* Only len bytes count: the text need not be NUL-terminated. */
   int64_t v = 0;
   CHECK(pg_text_to_int64("123abc", 3, &v) && v == 123);
+}
+
+/* Parameters: integers like "%lld", floats in their shortest exact form. */
+static void test_param_text(void) {
+  char b[PG_INT_TEXT], f[40];
+  CHECK(strcmp(pg_int_text(b, 0), "0") == 0);
+  CHECK(strcmp(pg_int_text(b, 41), "41") == 0);
+  CHECK(strcmp(pg_int_text(b, -7), "-7") == 0);
+  CHECK(strcmp(pg_int_text(b, INT64_MAX), "9223372036854775807") == 0);
+  CHECK(strcmp(pg_int_text(b, INT64_MIN), "-9223372036854775808") == 0);
+  pg_float_text(f, sizeof f, 0.1);
+  CHECK(strcmp(f, "0.1") == 0);
+  pg_float_text(f, sizeof f, 1.0 / 3);
+  CHECK(strtod(f, NULL) == 1.0 / 3);
+  pg_float_text(f, sizeof f, -2.5e300);
+  CHECK(strcmp(f, "-2.5e+300") == 0);
+  pg_float_text(f, sizeof f, NAN);
+  CHECK(strcmp(f, "NaN") == 0);
+  pg_float_text(f, sizeof f, -INFINITY);
+  CHECK(strcmp(f, "-Infinity") == 0);
 }
 
 /* }======================================================================== */
@@ -274,6 +286,64 @@ static void test_refused(void) {
   CHECK(uv_loop_close(&loop) == 0);
 }
 
+/* Runs sql with one parameter on the pool and waits; returns the status,
+** the first value in val (or the SQLSTATE when it failed). */
+static int run_one(uv_loop_t *loop, pg_pool_t *p, const char *sql, const char *param,
+                   char *val, size_t n) {
+  pg_op_t op;
+  const char *params[] = {param};
+  pg_op_init(&op, PG_QUERY);
+  op.sql = sql;
+  op.params = params;
+  op.nparams = param ? 1 : 0;
+  op.done = on_done;
+  if (pg_submit(p, &op) == 0) uv_run(loop, UV_RUN_DEFAULT);
+  val[0] = '\0';
+  if (op.status == PG_OK && PQntuples(op.res) > 0 && PQnfields(op.res) > 0)
+    snprintf(val, n, "%s", PQgetvalue(op.res, 0, 0));
+  else if (op.status != PG_OK)
+    snprintf(val, n, "%s", pg_op_code(&op));
+  if (op.res) PQclear(op.res);
+  return op.status;
+}
+
+/* One connection at a time (the ops run one after another): a statement is
+** prepared once and reused, a bad one fails as unprepared and is not kept,
+** and a schema change the engine cannot see in the command tag (DDL inside
+** DO) makes the stale statement run again unprepared. */
+static void test_prepared(uv_loop_t *loop, pg_pool_t *p) {
+  char v[64];
+  pg_stats_t before, after;
+  pg_pool_stats(p, &before);
+  for (int i = 0; i < 3; i++) {
+    CHECK(run_one(loop, p, "SELECT $1::int * 2 AS n -- test_prepared", "21", v, sizeof v) == PG_OK);
+    CHECK(strcmp(v, "42") == 0);
+  }
+  pg_pool_stats(p, &after);
+  CHECK(after.prepared == before.prepared + 1);
+  CHECK(after.reused == before.reused + 2);
+
+  for (int i = 0; i < 2; i++) {
+    CHECK(run_one(loop, p, "SELECT nope FROM pg_class WHERE oid = $1", "1", v, sizeof v) == PG_ESERVER);
+    CHECK(strcmp(v, "42703") == 0);
+  }
+  pg_pool_stats(p, &before);
+  CHECK(before.prepared == after.prepared);
+
+  run_one(loop, p, "DROP TABLE IF EXISTS test_pg_prepared", NULL, v, sizeof v);
+  CHECK(run_one(loop, p, "CREATE TABLE test_pg_prepared AS SELECT 1 AS a, 'x'::text AS b", NULL, v,
+                sizeof v) == PG_OK);
+  const char *sel = "SELECT b FROM test_pg_prepared WHERE a = $1";
+  CHECK(run_one(loop, p, sel, "1", v, sizeof v) == PG_OK && strcmp(v, "x") == 0);
+  CHECK(run_one(loop, p, sel, "1", v, sizeof v) == PG_OK && strcmp(v, "x") == 0);
+  CHECK(run_one(loop, p,
+                "DO $$ BEGIN EXECUTE 'ALTER TABLE test_pg_prepared ALTER COLUMN b TYPE int USING 7'; END $$",
+                NULL, v, sizeof v) == PG_OK);
+  CHECK(run_one(loop, p, sel, "1", v, sizeof v) == PG_OK && strcmp(v, "7") == 0);
+  CHECK(run_one(loop, p, sel, "1", v, sizeof v) == PG_OK && strcmp(v, "7") == 0);
+  run_one(loop, p, "DROP TABLE test_pg_prepared", NULL, v, sizeof v);
+}
+
 /* With DATABASE_URL set (tools/services.sh), a round trip through a real
 ** server: a query, a server error with its SQLSTATE, a timeout that closes
 ** the connection, and an exclusive checkout. Skipped otherwise. */
@@ -333,6 +403,7 @@ static void test_server(void) {
   pg_stats_t st;
   pg_pool_stats(p, &st);
   CHECK(st.in_use == 0 && st.waiting == 0);
+  test_prepared(&loop, p);
   pg_pool_close(p);
   uv_run(&loop, UV_RUN_DEFAULT);
   CHECK(uv_loop_close(&loop) == 0);
@@ -342,6 +413,7 @@ static void test_server(void) {
 
 int main(void) {
   test_int64();
+  test_param_text();
   test_arrays();
   test_refused();
   test_server();

@@ -75,6 +75,8 @@ function pg.ping(timeout_s) end
 ---@field in_use integer running a query or held by a transaction
 ---@field waiting integer queries waiting for a connection
 ---@field up boolean the last connect or query succeeded
+---@field prepared integer statements prepared (each connection prepares a SQL text once)
+---@field reused integer queries that ran a statement already prepared on their connection
 
 ---The pool's state; needs no unit of work.
 ---@return pg.stats
