@@ -3,12 +3,13 @@
 #   make test       ASan/UBSan build, private PostgreSQL + Redis, ctest and
 #                   the Lua specs; last line "N passed, N failed"
 #   make demo       the bot locally, in the foreground (Ctrl-C stops all)
-#   make bench      wrk against a Release build
+#   make bench      wrk against a Release build, then the bot benchmark
+#   make bench-bot  only the bot benchmark (bench/README.md)
 #   make fuzz       60 s of libFuzzer on the HTTP request parser
 #   make check      compile and self-test scripts, rules and templates
 # Every target but clean first runs tools/deps.sh, a no-op once installed.
 
-.PHONY: deps build build-asan test demo bench fuzz check clean
+.PHONY: deps build build-asan test demo bench bench-bot fuzz check clean
 MAKEFLAGS += --no-print-directory
 .DEFAULT_GOAL := build
 
@@ -31,6 +32,9 @@ demo: deps build
 
 bench: deps build
 	@tools/bench.sh build/release
+
+bench-bot: deps build
+	@tools/bench.sh build/release bot
 
 # The core library is instrumented too (SANITIZE + fuzzer-no-link): without
 # it libFuzzer would see coverage of the fuzz target's own file only, and

@@ -7,10 +7,16 @@
 # PostgreSQL round trip: the cost of the pool and the yield/resume). One
 # table at the end: route, requests/s, p99. wrk's full reports are kept in
 # build/services-bench/wrk-*.txt.
+#
+# Then the bot benchmark of issue 3 (bench/bot_bench.lua, bench/README.md):
+# the emulator as Telegram in its own process, `guldasta serve` long
+# polling it, simulated customers browsing the catalog. `tools/bench.sh
+# BUILD_DIR bot` runs only that part (make bench-bot).
 set -euo pipefail
 
 cd "$(dirname "$0")/.."
-[ $# -eq 1 ] || { echo "usage: $0 BUILD_DIR" >&2; exit 2; }
+[ $# -ge 1 ] && [ $# -le 2 ] || { echo "usage: $0 BUILD_DIR [bot]" >&2; exit 2; }
+only_bot=${2:-}
 bin=$(cd "$1" && pwd)
 [ -x "$bin/guldasta" ] || { echo "bench.sh: no $bin/guldasta (build first)" >&2; exit 1; }
 command -v wrk >/dev/null || { echo "bench.sh: wrk not found (make deps)" >&2; exit 1; }
@@ -47,6 +53,15 @@ export GULDASTA_BENCH_ROUTES=1
 
 "$bin/guldasta" migrate >/dev/null
 
+bot_bench() {
+    echo "bench: the bot (bench/bot_bench.lua) ..." >&2
+    BENCH_LOG_DIR=$PWD/$svc "$bin/guldasta" run bench/bot_bench.lua
+}
+if [ "$only_bot" = bot ]; then
+    bot_bench
+    exit 0
+fi
+
 log="$svc/serve.log"
 "$bin/guldasta" serve > "$log" 2>&1 &
 serve_pid=$!
@@ -67,25 +82,41 @@ for r in "${routes[@]}"; do
     wrk -t1 -c64 -d2s "http://$listen$r" >/dev/null
 done
 
+# Each route at two loads: 64 connections (saturation: in a closed loop the
+# mean latency is connections / throughput, so p99 there mostly measures the
+# queue) and 16 (a busy but unsaturated shop).
+conns_list=(${BENCH_CONNECTIONS:-64 16})
 declare -A rps p99 bad file
 for r in "${routes[@]}"; do
-    name=${r#/}
-    out="$svc/wrk-${name//\//-}.txt"
-    echo "bench: $r for $duration ..." >&2
-    wrk -t1 -c64 -d"$duration" --latency "http://$listen$r" > "$out"
-    rps[$r]=$(awk '/^Requests\/sec:/ {print $2}' "$out")
-    p99[$r]=$(awk '$1 == "99%" {print $2}' "$out")
-    # A fast 404 is not a fast route: say so under the table.
-    bad[$r]=$(awk -F': *' '/Non-2xx or 3xx responses/ {print $2}' "$out")
-    file[$r]=$out
+    for c in "${conns_list[@]}"; do
+        name=${r#/}
+        key="$r c$c"
+        out="$svc/wrk-${name//\//-}-c$c.txt"
+        echo "bench: $r, $c connections, for $duration ..." >&2
+        wrk -t1 -c"$c" -d"$duration" --latency "http://$listen$r" > "$out"
+        rps[$key]=$(awk '/^Requests\/sec:/ {print $2}' "$out")
+        p99[$key]=$(awk '$1 == "99%" {print $2}' "$out")
+        # A fast 404 is not a fast route: say so under the table.
+        bad[$key]=$(awk -F': *' '/Non-2xx or 3xx responses/ {print $2}' "$out")
+        file[$key]=$out
+    done
 done
 
-printf '\n%-14s %14s %12s\n' route requests/s p99
+printf '\n%-14s %12s %14s %12s\n' route connections requests/s p99
 for r in "${routes[@]}"; do
-    printf '%-14s %14s %12s\n' "$r" "${rps[$r]:-?}" "${p99[$r]:-?}"
+    for c in "${conns_list[@]}"; do
+        key="$r c$c"
+        printf '%-14s %12s %14s %12s\n' "$r" "$c" "${rps[$key]:-?}" "${p99[$key]:-?}"
+    done
 done
-for r in "${routes[@]}"; do
-    if [ -n "${bad[$r]}" ]; then
-        echo "warning: $r answered ${bad[$r]} non-2xx responses (see ${file[$r]})"
+for key in "${!bad[@]}"; do
+    if [ -n "${bad[$key]}" ]; then
+        echo "warning: $key answered ${bad[$key]} non-2xx responses (see ${file[$key]})"
     fi
 done
+
+# The HTTP server is not needed any more: its CPU is the bot's now.
+kill -TERM "$serve_pid" 2>/dev/null || true
+wait "$serve_pid" 2>/dev/null || true
+serve_pid=
+bot_bench

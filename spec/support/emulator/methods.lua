@@ -345,7 +345,7 @@ function M.getupdates(emu, p)
   while true do
     local ups = emu:take_updates(limit)
     if #ups > 0 or timer.monotonic() >= deadline or emu.stopped then return ok(ups) end
-    timer.sleep(0.005)
+    timer.sleep(0.001)   -- the wait is the update's latency: keep it short
     if emu.poller ~= me then
       return fail(409, "Conflict: terminated by other getUpdates request; make sure that only one bot instance is running")
     end
