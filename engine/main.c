@@ -210,7 +210,9 @@ static int cmd_check(eng_t *e) {
   if (init_engine(e, 0) != 0) return 2;
   char err[2048];
   gen_t *g = gen_load_from_disk(e, "scripts/main.lua", err, sizeof err);
-  if (!g || gen_check_all(g, err, sizeof err) != 0) {
+  int rc = g ? gen_check_all(g, err, sizeof err) : -1;
+  if (g) gen_release(g);  /* never activated: this closes it */
+  if (rc != 0) {
     fprintf(stderr, "guldasta check: %s\n", err);
     return 1;
   }
