@@ -20,12 +20,17 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/socket.h>
+#include <unistd.h>
 
 #include "io/curl.h"
 
 #define DEFAULT_TIMEOUT_MS 30000
 #define DEFAULT_MAX_BODY (64u * 1024 * 1024)
 #define WATCHDOG_SLACK_MS 2000        /* after libcurl's own timeout */
+#define POOL_MAX 32                   /* idle transfers kept for reuse */
+#define KEEP_BODY (256u * 1024)       /* buffers bigger than this are not kept */
+#define KEEP_SMALL (16u * 1024)
 
 enum { X_NEW, X_RUNNING, X_DONE };
 
@@ -35,8 +40,13 @@ struct curl_multi {
   uv_timer_t timer;                   /* libcurl's timeout */
   uv_timer_t watchdog;                /* our per-transfer deadline check */
   struct sock *socks;                 /* live pollers, for destroy */
+  struct sock **byfd;                 /* the sockets we opened, by descriptor */
+  size_t nbyfd;
   curl_xfer_t *running;               /* list of X_RUNNING transfers */
   int nrunning;
+  curl_xfer_t *idle;                  /* transfers kept for reuse */
+  int nidle;
+  int nxfers;                         /* transfers given out and not yet freed */
   int handles;                        /* libuv handles not yet closed */
   int destroyed;
 };
@@ -45,6 +55,9 @@ typedef struct sock {
   uv_poll_t poll;
   curl_socket_t fd;
   curl_multi_t *m;
+  int events;                         /* what the poll handle watches now */
+  int owned;                          /* opened by opensocket_cb: we see its close */
+  int parked;                         /* a kept-alive connection no transfer uses */
   struct sock *prev, *next;
 } sock_t;
 
@@ -68,17 +81,26 @@ struct curl_xfer {
 };
 
 static void check_done(curl_multi_t *m);
+static void xfer_destroy(curl_xfer_t *x);
 
 /* ====================================================================
 ** libuv → libcurl
 ** ==================================================================== */
 
+static void sock_watch(sock_t *s, int events);
+
 static void on_poll(uv_poll_t *h, int status, int events) {
   sock_t *s = h->data;
   curl_multi_t *m = s->m;
+  if (s->parked) {                    /* the peer closed an idle connection */
+    sock_watch(s, 0);                 /* libcurl finds out when it next looks */
+    return;
+  }
   int flags = 0;
-  if (status < 0) flags = CURL_CSELECT_ERR;
-  else {
+  if (status < 0) {
+    flags = CURL_CSELECT_ERR;
+    s->events = 0;                    /* libuv stopped the poll */
+  } else {
     if (events & UV_READABLE) flags |= CURL_CSELECT_IN;
     if (events & UV_WRITABLE) flags |= CURL_CSELECT_OUT;
   }
@@ -98,24 +120,107 @@ static void on_timer(uv_timer_t *t) {
 ** libcurl → libuv (only arming handles here)
 ** ==================================================================== */
 
+/* A destroyed multi goes once its libuv handles are closed and the last
+** transfer handed out is freed: curl_xfer_free still needs it. */
+static void multi_maybe_free(curl_multi_t *m) {
+  if (m->destroyed && m->handles == 0 && m->nxfers == 0) free(m);
+}
+
 static void on_handle_closed(uv_handle_t *h) {
   curl_multi_t *m = h->data;
-  if (--m->handles == 0 && m->destroyed) free(m);
+  m->handles--;
+  multi_maybe_free(m);
 }
 
 static void on_sock_closed(uv_handle_t *h) {
   sock_t *s = h->data;
   curl_multi_t *m = s->m;
   free(s);
-  if (--m->handles == 0 && m->destroyed) free(m);
+  m->handles--;
+  multi_maybe_free(m);
 }
 
 static void sock_drop(curl_multi_t *m, sock_t *s) {
   if (s->prev) s->prev->next = s->next;
   else m->socks = s->next;
   if (s->next) s->next->prev = s->prev;
+  if (s->owned && (size_t)s->fd < m->nbyfd) m->byfd[s->fd] = NULL;
   uv_poll_stop(&s->poll);
   uv_close((uv_handle_t *)&s->poll, on_sock_closed);
+}
+
+static sock_t *sock_new(curl_multi_t *m, curl_socket_t fd) {
+  sock_t *s = calloc(1, sizeof *s);
+  if (!s) return NULL;
+  if (uv_poll_init_socket(m->loop, &s->poll, fd) != 0) {
+    free(s);
+    return NULL;
+  }
+  s->fd = fd;
+  s->m = m;
+  s->poll.data = s;
+  m->handles++;
+  s->next = m->socks;
+  if (m->socks) m->socks->prev = s;
+  m->socks = s;
+  return s;
+}
+
+/* In libuv each uv_poll_start is an epoll_ctl DEL at once and an ADD on the
+** next poll, each uv_poll_stop a DEL: only a real change of mask costs that. */
+static void sock_watch(sock_t *s, int events) {
+  if (events == s->events) return;
+  s->events = events;
+  if (events) uv_poll_start(&s->poll, events, on_poll);
+  else uv_poll_stop(&s->poll);
+}
+
+static sock_t *owned_sock(curl_multi_t *m, curl_socket_t fd) {
+  return fd >= 0 && (size_t)fd < m->nbyfd ? m->byfd[fd] : NULL;
+}
+
+/* A kept-alive connection used to cost, per request, a new poll handle (an
+** ioctl, two epoll_ctl to probe the descriptor), an epoll_ctl pair to start
+** it and two more to close it when libcurl said it no longer watches the
+** socket. For the sockets libcurl opens through us we also see the close, so
+** their poll handle is kept from connect to close instead: "no longer
+** watched" only parks it, still watching for readable (and unreferenced, so
+** an idle connection does not keep the loop alive), and the next request on
+** that connection, which waits for readable too, changes nothing. An event
+** on a parked socket (the server closed it) just stops the poll; libcurl
+** checks the connection before reusing it. Sockets we do not see closed (the
+** resolver's) keep the old way: the poll handle goes on REMOVE, before the
+** descriptor can be closed and its number reused. */
+static curl_socket_t opensocket_cb(void *clientp, curlsocktype purpose, struct curl_sockaddr *a) {
+  curl_multi_t *m = clientp;
+  curl_socket_t fd = socket(a->family, a->socktype, a->protocol);
+  if (fd == CURL_SOCKET_BAD || purpose != CURLSOCKTYPE_IPCXN || m->destroyed) return fd;
+  if ((size_t)fd >= m->nbyfd) {
+    size_t n = m->nbyfd ? m->nbyfd : 64;
+    while (n <= (size_t)fd) n *= 2;
+    sock_t **p = realloc(m->byfd, n * sizeof *p);
+    if (!p) return fd;                /* then it is watched the old way */
+    memset(p + m->nbyfd, 0, (n - m->nbyfd) * sizeof *p);
+    m->byfd = p;
+    m->nbyfd = n;
+  }
+  sock_t *s = sock_new(m, fd);
+  if (!s) return fd;
+  s->owned = 1;
+  m->byfd[fd] = s;
+  return fd;
+}
+
+/* libcurl has already said REMOVE for the socket (Curl_multi_closed runs
+** before this): the poll handle goes while the descriptor is still ours. */
+static int closesocket_cb(void *clientp, curl_socket_t fd) {
+  curl_multi_t *m = clientp;
+  sock_t *s = owned_sock(m, fd);
+  if (s) {
+    if (!s->parked && m->multi && !m->destroyed) curl_multi_assign(m->multi, fd, NULL);
+    sock_drop(m, s);
+  }
+  return close(fd);
 }
 
 static int socket_cb(CURL *easy, curl_socket_t fd, int what, void *userp, void *socketp) {
@@ -125,30 +230,28 @@ static int socket_cb(CURL *easy, curl_socket_t fd, int what, void *userp, void *
   if (what == CURL_POLL_REMOVE) {
     if (s) {
       curl_multi_assign(m->multi, fd, NULL);
-      sock_drop(m, s);
+      if (!s->owned) {
+        sock_drop(m, s);
+      } else if (!s->parked) {
+        s->parked = 1;
+        uv_unref((uv_handle_t *)&s->poll);
+      }
     }
     return 0;
   }
   if (!s) {
-    s = calloc(1, sizeof *s);
-    if (!s) return -1;
-    if (uv_poll_init_socket(m->loop, &s->poll, fd) != 0) {
-      free(s);
-      return -1;
-    }
-    s->fd = fd;
-    s->m = m;
-    s->poll.data = s;
-    m->handles++;
-    s->next = m->socks;
-    if (m->socks) m->socks->prev = s;
-    m->socks = s;
+    s = owned_sock(m, fd);
+    if (!s && !(s = sock_new(m, fd))) return -1;
     curl_multi_assign(m->multi, fd, s);
+  }
+  if (s->parked) {
+    s->parked = 0;
+    uv_ref((uv_handle_t *)&s->poll);
   }
   int events = 0;
   if (what & CURL_POLL_IN) events |= UV_READABLE;
   if (what & CURL_POLL_OUT) events |= UV_WRITABLE;
-  uv_poll_start(&s->poll, events, on_poll);
+  sock_watch(s, events);
   return 0;
 }
 
@@ -274,9 +377,18 @@ void curl_multi_destroy(curl_multi_t *m) {
   if (!m || m->destroyed) return;
   m->destroyed = 1;                   /* on_done may not start new transfers */
   while (m->running) finish(m->running, CURLE_ABORTED_BY_CALLBACK, "closed", "client closed");
+  while (m->idle) {
+    curl_xfer_t *x = m->idle;
+    m->idle = x->next;
+    xfer_destroy(x);
+  }
+  m->nidle = 0;
   curl_multi_cleanup(m->multi);       /* may still report sockets to remove */
   m->multi = NULL;
   while (m->socks) sock_drop(m, m->socks);
+  free(m->byfd);
+  m->byfd = NULL;
+  m->nbyfd = 0;
   uv_close((uv_handle_t *)&m->timer, on_handle_closed);
   uv_close((uv_handle_t *)&m->watchdog, on_handle_closed);
 }
@@ -291,6 +403,12 @@ static size_t on_body(char *p, size_t size, size_t n, void *ud) {
   if (x->res.body.len + len > x->max_body) {
     x->too_large = 1;
     return 0;                         /* makes libcurl stop with WRITE_ERROR */
+  }
+  if (x->res.body.len == 0) {         /* one allocation when the size is announced */
+    curl_off_t cl = -1;
+    if (curl_easy_getinfo(x->easy, CURLINFO_CONTENT_LENGTH_DOWNLOAD_T, &cl) == CURLE_OK &&
+        cl > (curl_off_t)len && (size_t)cl <= x->max_body)
+      buf_reserve(&x->res.body, (size_t)cl);
   }
   buf_add(&x->res.body, p, len);
   return len;
@@ -326,21 +444,8 @@ static size_t on_header(char *p, size_t size, size_t n, void *ud) {
   return len;
 }
 
-curl_xfer_t *curl_xfer_new(curl_multi_t *m) {
-  curl_xfer_t *x = calloc(1, sizeof *x);
-  if (!x) return NULL;
-  x->easy = curl_easy_init();
-  if (!x->easy) {
-    free(x);
-    return NULL;
-  }
-  x->m = m;
-  x->timeout_ms = DEFAULT_TIMEOUT_MS;
-  x->max_body = DEFAULT_MAX_BODY;
-  strcpy(x->method, "GET");
-  buf_init(&x->post);
-  buf_init(&x->res.body);
-  buf_init(&x->res.headers);
+/* The options every transfer starts with; again after each curl_easy_reset. */
+static void easy_defaults(curl_xfer_t *x) {
   CURL *e = x->easy;
   curl_easy_setopt(e, CURLOPT_PRIVATE, x);
   curl_easy_setopt(e, CURLOPT_NOSIGNAL, 1L);
@@ -353,6 +458,77 @@ curl_xfer_t *curl_xfer_new(curl_multi_t *m) {
   curl_easy_setopt(e, CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
   curl_easy_setopt(e, CURLOPT_USERAGENT, "guldasta/1");
   curl_easy_setopt(e, CURLOPT_TCP_NODELAY, 1L);
+  curl_easy_setopt(e, CURLOPT_OPENSOCKETFUNCTION, opensocket_cb);
+  curl_easy_setopt(e, CURLOPT_OPENSOCKETDATA, x->m);
+  curl_easy_setopt(e, CURLOPT_CLOSESOCKETFUNCTION, closesocket_cb);
+  curl_easy_setopt(e, CURLOPT_CLOSESOCKETDATA, x->m);
+}
+
+/* Everything a transfer's options and results hold, the easy handle and the
+** buffers' memory aside. */
+static void xfer_clear(curl_xfer_t *x) {
+  curl_slist_free_all(x->hdrs);
+  curl_mime_free(x->mime);
+  x->hdrs = NULL;
+  x->mime = NULL;
+  x->has_body = x->has_expect = x->too_large = 0;
+  x->state = X_NEW;
+  x->fn = NULL;
+  x->ud = NULL;
+  x->prev = x->next = NULL;
+  x->timeout_ms = DEFAULT_TIMEOUT_MS;
+  x->max_body = DEFAULT_MAX_BODY;
+  strcpy(x->method, "GET");
+  x->errbuf[0] = '\0';
+  buf_reset(&x->post);
+  buf_reset(&x->res.body);
+  buf_reset(&x->res.headers);
+  x->res.status = 0;
+  x->res.code = x->res.error = NULL;
+  x->res.nheaders = 0;
+}
+
+static void keep_small(buf_t *b, size_t max) {
+  if (b->cap > max) buf_free(b);
+}
+
+static void xfer_destroy(curl_xfer_t *x) {
+  curl_easy_cleanup(x->easy);
+  curl_slist_free_all(x->hdrs);
+  curl_mime_free(x->mime);
+  buf_free(&x->post);
+  buf_free(&x->res.body);
+  buf_free(&x->res.headers);
+  free(x);
+}
+
+/* A request used to cost a fresh easy handle (libcurl allocates and zeroes
+** tens of kilobytes for one) plus our buffers growing from nothing. Finished
+** transfers are kept instead, up to POOL_MAX, with curl_easy_reset: the
+** connection and DNS caches live in the multi, so nothing is lost, and the
+** buffers keep their capacity unless one grew unusually big. */
+curl_xfer_t *curl_xfer_new(curl_multi_t *m) {
+  curl_xfer_t *x = m->idle;
+  if (x) {
+    m->idle = x->next;
+    m->nidle--;
+    x->next = NULL;
+  } else {
+    x = calloc(1, sizeof *x);
+    if (!x) return NULL;
+    x->easy = curl_easy_init();
+    if (!x->easy) {
+      free(x);
+      return NULL;
+    }
+    buf_init(&x->post);
+    buf_init(&x->res.body);
+    buf_init(&x->res.headers);
+    xfer_clear(x);
+  }
+  x->m = m;
+  m->nxfers++;
+  easy_defaults(x);
   return x;
 }
 
@@ -457,15 +633,23 @@ const curl_result_t *curl_xfer_result(const curl_xfer_t *x) { return &x->res; }
 
 void curl_xfer_free(curl_xfer_t *x) {
   if (!x) return;
+  curl_multi_t *m = x->m;
   if (x->state == X_RUNNING) {
-    curl_multi_remove_handle(x->m->multi, x->easy);
+    curl_multi_remove_handle(m->multi, x->easy);
     unlink_running(x);
   }
-  curl_easy_cleanup(x->easy);
-  curl_slist_free_all(x->hdrs);
-  curl_mime_free(x->mime);
-  buf_free(&x->post);
-  buf_free(&x->res.body);
-  buf_free(&x->res.headers);
-  free(x);
+  m->nxfers--;
+  if (m->destroyed || m->nidle >= POOL_MAX) {
+    xfer_destroy(x);
+    multi_maybe_free(m);
+    return;
+  }
+  curl_easy_reset(x->easy);           /* drops its references to hdrs and mime */
+  xfer_clear(x);
+  keep_small(&x->post, KEEP_SMALL);
+  keep_small(&x->res.body, KEEP_BODY);
+  keep_small(&x->res.headers, KEEP_SMALL);
+  x->next = m->idle;
+  m->idle = x;
+  m->nidle++;
 }

@@ -68,7 +68,7 @@ function M.run()
     local ups, perr, code = api.call("getUpdates", {
       offset = low or next_offset, limit = M.LIMIT,
       timeout = low and 0 or M.TIMEOUT,
-    }, { timeout = M.TIMEOUT + 15 })
+    }, { timeout = M.TIMEOUT + 15, raw = true })
     if not engine.current() then break end
     if not ups then
       failures = failures + 1
@@ -79,9 +79,10 @@ function M.run()
       local fresh = {}
       local now = timer.monotonic()
       for _, u in ipairs(ups) do
-        local id = u.update_id
+        -- raw: only the updates we keep get their integers fixed (api.ints)
+        local id = math.tointeger(u.update_id) or u.update_id
         if not next_offset or id >= next_offset then
-          fresh[#fresh + 1] = u
+          fresh[#fresh + 1] = api.ints(u)
           inflight[id] = now
           next_offset = id + 1
         end

@@ -33,7 +33,9 @@ end
 -- Whether this send answers the update the current unit of work handles.
 local function spend_credit(chat_id, n)
   local ctx = context.current()
-  if not ctx or chat_id == nil or tostring(ctx.chat) ~= tostring(chat_id) then return false end
+  if not ctx or chat_id == nil then return false end
+  -- the common case (both integers) without making two strings
+  if ctx.chat ~= chat_id and tostring(ctx.chat) ~= tostring(chat_id) then return false end
   if ctx.credits < n then return false end
   ctx.credits = ctx.credits - n
   return true
