@@ -9,34 +9,35 @@ local catalog = require "bot.catalog"
 local listing = require "bot.listing"
 local out = require "bot.out"
 local menu = require "bot.menu"
+local rules = require "rules"
 
 local M = {}
 
--- Shows category `id` (0 = top level) at `page`. opts.fresh: a new
--- message. Returns false when there is no such active category.
-function M.show(ctx, id, page, opts)
-  local lang = ctx.lang
-  local c = catalog.get()
+-- The screen of category `id` at `page` in `lang`, or nil when there is
+-- no such active category. Screens are the same for every customer of a
+-- language, so each is made once per catalog copy (bot/catalog.lua
+-- refreshes it every few seconds, and a new copy starts with no screens):
+-- a press then costs a table lookup, not a page of buttons and labels.
+local function screen(c, lang, id, page)
   local cat, subs, products
   if id == 0 then
     subs, products = c.roots, {}
   else
     cat = c.categories[id]
-    if not cat then return false end
+    if not cat then return nil end
     subs, products = c.children[id], c.by_category[id]
   end
-  local items = {}
-  for _, s in ipairs(subs) do
-    items[#items + 1] = keyboard.button(i18n.t(lang, "catalog.category_button",
-      { name = catalog.name(lang, s), count = s.count }), keyboard.cb("c", s.id, 0))
-  end
-  for _, p in ipairs(products) do
-    items[#items + 1] = listing.product_button(lang, p, keyboard.cb("p", p.id, "l"))
-  end
+  local nsubs, count = #subs, #subs + #products
+  page = listing.clamp(page, count, rules.catalog.PAGE_SIZE)
+  local views = c.browse_views
+  if not views then views = {}; c.browse_views = views end
+  local vkey = lang .. ":" .. id .. ":" .. page
+  local view = views[vkey]
+  if view then return view end
   local header
   if not cat then
     header = i18n.t(lang, "catalog.title")
-  elseif #items == 0 then
+  elseif count == 0 then
     header = i18n.join({ i18n.t(lang, "catalog.category_title", { name = catalog.name(lang, cat) }),
                          i18n.t(lang, "catalog.empty") }, "\n\n")
   else
@@ -46,14 +47,35 @@ function M.show(ctx, id, page, opts)
   if cat then
     back[#back + 1] = keyboard.button(i18n.t(lang, "common.back"), keyboard.cb("c", cat.parent_id or 0, 0))
   end
-  back[#back + 1] = menu.back_row(ctx)[1]
-  local view = listing.view {
-    lang = lang, header = header, items = items, page = page,
+  back[#back + 1] = menu.back_row({ lang = lang })[1]   -- depends on the language only
+  -- subcategories first, then the category's own products; only the
+  -- page's buttons are built
+  local idx = {}
+  for i = 1, count do idx[i] = i end
+  view = listing.view {
+    lang = lang, header = header, items = idx, page = page,
+    item = function(i)
+      if i <= nsubs then
+        local s = subs[i]
+        return keyboard.button(i18n.t(lang, "catalog.category_button",
+          { name = catalog.name(lang, s), count = s.count }), keyboard.cb("c", s.id, 0))
+      end
+      return listing.product_item(lang, products[i - nsubs])
+    end,
     page_data = function(p) return keyboard.cb("c", id, p) end,
     rows = { back },
   }
-  view.fresh = opts and opts.fresh
-  out.show(ctx, view)
+  views[vkey] = view
+  return view
+end
+
+-- Shows category `id` (0 = top level) at `page`. opts.fresh: a new
+-- message. Returns false when there is no such active category.
+function M.show(ctx, id, page, opts)
+  local view = screen(catalog.get(), ctx.lang, id, page)
+  if not view then return false end
+  -- the cached screen is shared: the per-call flag goes on a copy
+  out.show(ctx, { text = view.text, markup = view.markup, fresh = opts and opts.fresh })
   return true
 end
 

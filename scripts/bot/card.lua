@@ -105,11 +105,23 @@ end
 
 -- Sends product `id`'s card. Returns false when there is no such active
 -- product. opts.from_list: see M.markup.
+--
+-- The text and buttons of a card are kept on the catalog's copy of the
+-- product, per language and from_list (a refresh makes new copies, so an
+-- edit in the shop shows within the catalog's TTL as before).
 function M.send(ctx, id, opts)
   local p = catalog.get().products[id]
   if not p then return false end
-  out.show(ctx, { text = M.text(ctx.lang, p), markup = M.markup(ctx.lang, p, opts and opts.from_list),
-                  photo = M.media(p), fresh = true })
+  local lang, from_list = ctx.lang, opts and opts.from_list and true or false
+  local cards = p.cards
+  if not cards then cards = {}; p.cards = cards end
+  local ck = from_list and lang .. ":l" or lang
+  local c = cards[ck]
+  if not c then
+    c = { text = M.text(lang, p), markup = M.markup(lang, p, from_list) }
+    cards[ck] = c
+  end
+  out.show(ctx, { text = c.text, markup = c.markup, photo = M.media(p), fresh = true })
   return true
 end
 

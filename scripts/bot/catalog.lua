@@ -145,8 +145,13 @@ end
 -- Products whose names (either language) contain every word of the query
 -- key, as the start of a word of the name: "atir" finds "atirgul", "gul"
 -- finds "gul" and "guldasta" but not "atirgul".
-function M.search(key)
-  local c = M.get()
+--
+-- The answer is kept on the catalog copy, so the same words typed again
+-- within the copy's life (TTL) cost one lookup; at most SEARCH_CACHE keys
+-- per copy, then the cache starts over. Callers must not change the list.
+local SEARCH_CACHE = 2000
+
+local function search(c, key)
   local words = normalize.words(key)
   if #words == 0 then return {} end
   local need = {}
@@ -168,6 +173,22 @@ function M.search(key)
     if ok then out[#out + 1] = p end
   end
   return out
+end
+
+function M.search(key)
+  local c = M.get()
+  local cache = c.searches
+  if not cache or c.searches_n >= SEARCH_CACHE then
+    cache = {}
+    c.searches, c.searches_n = cache, 0
+  end
+  local found = cache[key]
+  if not found then
+    found = search(c, key)
+    cache[key] = found
+    c.searches_n = c.searches_n + 1
+  end
+  return found
 end
 
 -- filter = { colour = "red"|nil, occasion = "march8"|nil, vip = true|nil,

@@ -136,12 +136,9 @@ function M.on_results(ctx, args)
     return out.show(ctx, M.screen_view(ctx, st, i18n.t(lang, "filter.nothing")))
   end
   local enc = M.encode(st)
-  local items = {}
-  for _, p in ipairs(found) do
-    items[#items + 1] = listing.product_button(lang, p, keyboard.cb("p", p.id, "l"))
-  end
   return out.show(ctx, listing.view {
-    lang = lang, items = items, page = args[3],
+    lang = lang, items = found, page = args[3],
+    item = function(p) return listing.product_item(lang, p) end,
     header = i18n.t(lang, "filter.found", { count = #found }),
     page_data = function(n) return keyboard.cb("r", enc, n) end,
     rows = { { keyboard.button(i18n.t(lang, "filter.change"), "f:" .. enc), menu.back_row(ctx)[1] } },

@@ -38,18 +38,34 @@ function M.clamp(page, count, size)
   return page, pages
 end
 
+-- The button of product p in a list, opening its card ("p:<id>:l"). Kept
+-- on the catalog's copy of the product like the label.
+function M.product_item(lang, p)
+  local buttons = p.buttons
+  if not buttons then buttons = {}; p.buttons = buttons end
+  local b = buttons[lang]
+  if not b then
+    b = M.product_button(lang, p, keyboard.cb("p", p.id, "l"))
+    buttons[lang] = b
+  end
+  return b
+end
+
 -- args:
---   lang, header (Text), items = { button, ... } (already built),
---   page, page_data = function(page) -> callback data,
+--   lang, header (Text), page, page_data = function(page) -> callback data,
+--   items = { button, ... } (already built), or items = { thing, ... }
+--     with item = function(thing, i) -> button: then only the buttons of
+--     the page shown are built (a category of 200 products shows 8),
 --   rows = { {button, ...}, ... } appended after the pager,
 --   size (default rules.catalog.PAGE_SIZE)
 -- -> view { text, markup }
 function M.view(args)
   local size = args.size or rules.catalog.PAGE_SIZE
-  local page, pages = M.clamp(args.page, #args.items, size)
+  local items, item = args.items, args.item
+  local page, pages = M.clamp(args.page, #items, size)
   local rows = {}
-  for i = page * size + 1, math.min(#args.items, (page + 1) * size) do
-    rows[#rows + 1] = { args.items[i] }
+  for i = page * size + 1, math.min(#items, (page + 1) * size) do
+    rows[#rows + 1] = { item and item(items[i], i) or items[i] }
   end
   if pages > 1 then
     local nav = {}

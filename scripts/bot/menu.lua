@@ -6,29 +6,51 @@ local out = require "bot.out"
 
 local M = {}
 
+-- Keyboards and Texts are never changed once made, and templates only
+-- change with a new generation (which loads this file afresh): so the
+-- menu's keyboards are made once per language and kind of user, not per
+-- update (and the title Text once per language). Markup keys: "<lang>" /
+-- "<lang>+staff".
+local markups, back_rows, titles = {}, {}, {}
+
 -- The menu's buttons; staff see one more (their panel).
 function M.markup(ctx)
+  local staff = users.is_staff(ctx.user)
+  local ck = staff and ctx.lang .. "+staff" or ctx.lang
+  local m = markups[ck]
+  if m then return m end
   local t = function(k) return i18n.t(ctx.lang, k) end
   local rows = {
     { keyboard.button(t("menu.catalog"), "c:0:0") },
     { keyboard.button(t("menu.search"), "S"), keyboard.button(t("menu.filters"), "f") },
     { keyboard.button(t("menu.language"), "L") },
   }
-  if users.is_staff(ctx.user) then
+  if staff then
     rows[#rows + 1] = { keyboard.button(t("menu.staff"), "s:panel") }
   end
-  return keyboard.markup(rows)
+  m = keyboard.markup(rows)
+  markups[ck] = m
+  return m
 end
 
 -- A one-row keyboard back to the menu, for screens that end a flow.
 function M.back_row(ctx)
-  return { keyboard.button(i18n.t(ctx.lang, "common.menu"), "m") }
+  local r = back_rows[ctx.lang]
+  if not r then
+    r = { keyboard.button(i18n.t(ctx.lang, "common.menu"), "m") }
+    back_rows[ctx.lang] = r
+  end
+  return r
 end
 
 -- Shows the menu; `lead` (a Text) is said above it ("language saved",
 -- "link not recognised").
 function M.show(ctx, lead, fresh)
-  local body = i18n.t(ctx.lang, "menu.title")
+  local body = titles[ctx.lang]
+  if not body then
+    body = i18n.t(ctx.lang, "menu.title")
+    titles[ctx.lang] = body
+  end
   if lead then body = i18n.join({ lead, body }, "\n\n") end
   return out.show(ctx, { text = body, markup = M.markup(ctx), fresh = fresh })
 end

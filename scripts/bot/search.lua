@@ -43,12 +43,9 @@ local function results_view(ctx, key, page, query_text)
     local lead = i18n.t(lang, "search.nothing", { query = query_text or key })
     return filters.screen_view(ctx, filters.EMPTY, lead)
   end
-  local items = {}
-  for _, p in ipairs(found) do
-    items[#items + 1] = listing.product_button(lang, p, keyboard.cb("p", p.id, "l"))
-  end
   return listing.view {
-    lang = lang, items = items, page = page,
+    lang = lang, items = found, page = page,
+    item = function(p) return listing.product_item(lang, p) end,
     header = i18n.t(lang, "search.found", { count = #found }),
     size = rules.catalog.SEARCH_PAGE_SIZE,
     page_data = function(n) return keyboard.cb("q", n, key) end,
