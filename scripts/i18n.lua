@@ -84,6 +84,34 @@ local function is_plural(v)
       and type(v.many) == "string"
 end
 
+-- {======================================================================
+-- The templates of one language
+-- =======================================================================
+
+-- templates/ru.lua holds the bot's core sentences; a topic may have its own
+-- file, templates/ru/cart.lua, whose table is the "cart" section (keys
+-- cart.*). Smaller files are easier for the marketer to find their way in;
+-- for the code it is one tree per language. A topic file whose name is
+-- already a section of the main file is a mistake check() reports.
+-- Built afresh on each call (lookups are memoised below), so a spec that
+-- changes a templates table sees its change. Returns the tree, and the
+-- topic files that clash with a section of the main file.
+function M.catalog(lang)
+  local main = templates[lang]
+  if type(main) ~= "table" then return nil end
+  local tree, clashes = {}, {}
+  for k, v in pairs(main) do tree[k] = v end
+  local prefix = lang .. "."
+  for name, section in pairs(templates) do
+    if type(name) == "string" and name:sub(1, #prefix) == prefix then
+      local topic = name:sub(#prefix + 1)
+      if tree[topic] ~= nil then clashes[#clashes + 1] = "templates/" .. lang .. "/" .. topic .. ".lua"
+      else tree[topic] = section end
+    end
+  end
+  return tree, clashes
+end
+
 -- Templates do not change within a generation (a reload builds a new one),
 -- so each key is walked once per language and remembered.
 local found = { ru = {}, uz = {} }
@@ -92,7 +120,7 @@ local function lookup(lang, key)
   local memo = found[lang]
   local v = memo and memo[key]
   if v ~= nil then return v or nil end
-  local node = templates[lang]
+  local node = M.catalog(lang)
   if not node then error("no templates for language " .. tostring(lang), 3) end
   for part in key:gmatch("[^.]+") do
     if type(node) ~= "table" then node = nil; break end
@@ -202,8 +230,10 @@ function M.check()
   end
   local shapes = {}
   for _, lang in ipairs(M.LANGS) do
-    if type(templates[lang]) ~= "table" then return false, "templates/" .. lang .. ".lua is missing" end
-    shapes[lang] = walk(templates[lang], "", {})
+    local tree, clashes = M.catalog(lang)
+    if type(tree) ~= "table" then return false, "templates/" .. lang .. ".lua is missing" end
+    if clashes[1] then return false, clashes[1] .. " repeats a section of the main file" end
+    shapes[lang] = walk(tree, "", {})
   end
   for _, a in ipairs(M.LANGS) do
     for key, shape in pairs(shapes[a]) do

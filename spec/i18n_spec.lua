@@ -101,7 +101,7 @@ describe("templates", function()
 
   it("every template renders in both languages", function()
     for _, lang in ipairs(i18n.LANGS) do
-      for key, v in pairs(leaves(templates[lang], "", {})) do
+      for key, v in pairs(leaves(i18n.catalog(lang), "", {})) do
         local vars = {}
         local strings = type(v) == "table" and { v.one, v.few, v.many } or { v }
         for _, s in ipairs(strings) do

@@ -56,6 +56,18 @@ local function versions()
   return list
 end
 
+-- The versions of the project's own migrations/, in order.
+local function project_versions(extra)
+  local list = {}
+  for _, name in ipairs(assert(fs.list(config.root .. "/migrations"))) do
+    local v = name:match("^(%d+)_.*%.sql$")
+    if v then list[#list + 1] = v end
+  end
+  for _, v in ipairs(extra or {}) do list[#list + 1] = v end
+  table.sort(list)
+  return list
+end
+
 local function table_exists(name)
   return query(string.format("SELECT to_regclass('%s') IS NOT NULL AS e", name))[1].e
 end
@@ -74,28 +86,28 @@ describe("guldasta migrate", function()
     if spec_url then pg.query("DROP DATABASE IF EXISTS " .. DB .. " WITH (FORCE)") end
   end)
 
-  it("applies migrations/0001_init.sql once and records it", function()
+  it("applies every file of migrations/ once, in order, and records each", function()
     if not ready() then return end
     local r = guldasta({ "migrate" })
     assert.are.equal(0, r.code, r.stderr)
     assert.truthy(r.stdout:find("applied 0001_init.sql", 1, true), r.stdout)
-    assert.are.same({ "0001" }, versions())
+    assert.are.same(project_versions(), versions())
     assert.is_true(table_exists("users"))
     assert.is_true(table_exists("orders"))
-    local row = query("SELECT name, applied_at IS NOT NULL AS stamped FROM schema_migrations")[1]
+    local row = query("SELECT name, applied_at IS NOT NULL AS stamped FROM schema_migrations ORDER BY version")[1]
     assert.are.equal("init", row.name)
     assert.is_true(row.stamped)
   end)
 
   it("applies nothing on a second run", function()
     if not ready() then return end
-    local before = query("SELECT applied_at FROM schema_migrations")[1].applied_at
+    local before = query("SELECT applied_at FROM schema_migrations ORDER BY version")[1].applied_at
     local r = guldasta({ "migrate" })
     assert.are.equal(0, r.code, r.stderr)
     assert.truthy(r.stdout:find("nothing to apply", 1, true), r.stdout)
     assert.falsy(r.stdout:find("applied 0", 1, true))
-    assert.are.same({ "0001" }, versions())
-    assert.are.equal(before, query("SELECT applied_at FROM schema_migrations")[1].applied_at)
+    assert.are.same(project_versions(), versions())
+    assert.are.equal(before, query("SELECT applied_at FROM schema_migrations ORDER BY version")[1].applied_at)
   end)
 
   it("rolls a failing migration back whole, names it and exits non-zero", function()
@@ -103,15 +115,15 @@ describe("guldasta migrate", function()
     local dir = tmp .. "/broken"
     assert(fs.mkdir(dir))
     assert(fs.write(dir .. "/0001_init.sql", assert(fs.read(config.root .. "/migrations/0001_init.sql"))))
-    assert(fs.write(dir .. "/0002_broken.sql",
+    assert(fs.write(dir .. "/9002_broken.sql",
       "CREATE TABLE spec_half_done (x int);\nINSERT INTO spec_half_done VALUES (1);\nSELECT no_such_column FROM spec_half_done;\n"))
-    assert(fs.write(dir .. "/0003_later.sql", "CREATE TABLE spec_later (x int);\n"))
+    assert(fs.write(dir .. "/9003_later.sql", "CREATE TABLE spec_later (x int);\n"))
     assert(fs.write(dir .. "/README.txt", "not a migration"))
     local r = guldasta({ "run", "scripts/cli/migrate.lua", dir })
     assert.are_not.equal(0, r.code)
-    assert.truthy(r.stderr:find("0002_broken.sql", 1, true), r.stderr)
+    assert.truthy(r.stderr:find("9002_broken.sql", 1, true), r.stderr)
     assert.truthy(r.stderr:find("42703", 1, true), r.stderr)
-    assert.are.same({ "0001" }, versions())
+    assert.are.same(project_versions(), versions())
     assert.is_false(table_exists("spec_half_done"))
     assert.is_false(table_exists("spec_later"))
   end)
@@ -121,15 +133,15 @@ describe("guldasta migrate", function()
     local dir = tmp .. "/more"
     assert(fs.mkdir(dir))
     assert(fs.write(dir .. "/0001_init.sql", "SELECT 1;"))   -- already applied: skipped
-    assert(fs.write(dir .. "/0010_second.sql", "INSERT INTO spec_order VALUES ('second');"))
-    assert(fs.write(dir .. "/0002_first.sql",
+    assert(fs.write(dir .. "/9010_second.sql", "INSERT INTO spec_order VALUES ('second');"))
+    assert(fs.write(dir .. "/9005_first.sql",
       "CREATE TABLE spec_order (what text);\nINSERT INTO spec_order VALUES ('first');"))
     local r = guldasta({ "migrate" }, { MIGRATIONS_DIR = dir })
     assert.are.equal(0, r.code, r.stderr)
-    local first = r.stdout:find("applied 0002_first.sql", 1, true)
-    local second = r.stdout:find("applied 0010_second.sql", 1, true)
+    local first = r.stdout:find("applied 9005_first.sql", 1, true)
+    local second = r.stdout:find("applied 9010_second.sql", 1, true)
     assert.truthy(first and second and first < second, r.stdout)
-    assert.are.same({ "0001", "0002", "0010" }, versions())
+    assert.are.same(project_versions { "9005", "9010" }, versions())
     assert.are.equal(2, #query("SELECT * FROM spec_order"))
     r = guldasta({ "migrate" }, { MIGRATIONS_DIR = dir })
     assert.are.equal(0, r.code, r.stderr)

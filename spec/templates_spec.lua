@@ -2,6 +2,7 @@
 -- value is text (or a table of plural forms), so no message can be missing
 -- in one language only.
 local templates = require "templates"
+local i18n = require "i18n"
 
 local function keys(t, prefix, out)
   for k, v in pairs(t) do
@@ -18,14 +19,14 @@ describe("templates", function()
   end)
 
   it("has the same keys in both languages", function()
-    local ru, uz = keys(templates.ru, "", {}), keys(templates.uz, "", {})
+    local ru, uz = keys(i18n.catalog("ru"), "", {}), keys(i18n.catalog("uz"), "", {})
     for k in pairs(ru) do assert(uz[k], "templates/uz.lua lacks " .. k) end
     for k in pairs(uz) do assert(ru[k], "templates/ru.lua lacks " .. k) end
   end)
 
   it("holds only non-empty strings", function()
     for _, lang in ipairs { "ru", "uz" } do
-      for k, kind in pairs(keys(templates[lang], "", {})) do
+      for k, kind in pairs(keys(i18n.catalog(lang), "", {})) do
         assert(kind == "string", lang .. "." .. k .. " is a " .. kind)
       end
     end

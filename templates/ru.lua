@@ -32,6 +32,9 @@ return {
   },
 
   menu = {
+    cart = "🛒 Корзина",
+    constructor = "🌹 Собрать букет",
+    orders = "📦 Мои заказы",
     title = "Чем помочь? Выберите в меню или просто напишите, что ищете — например, «розы».",
     catalog = "💐 Каталог",
     search = "🔎 Поиск",
@@ -55,6 +58,7 @@ return {
   },
 
   card = {
+    add = "🛒 В корзину",
     title = "💐 {name}",
     vip = "💎 VIP",
     description = "{text}",

@@ -32,6 +32,9 @@ return {
   },
 
   menu = {
+    cart = "🛒 Savat",
+    constructor = "🌹 Guldasta yigʻish",
+    orders = "📦 Buyurtmalarim",
     title = "Nima bilan yordam beray? Menyudan tanlang yoki nima qidirayotganingizni yozing — masalan, «atirgul».",
     catalog = "💐 Katalog",
     search = "🔎 Qidiruv",
@@ -55,6 +58,7 @@ return {
   },
 
   card = {
+    add = "🛒 Savatga",
     title = "💐 {name}",
     vip = "💎 VIP",
     description = "{text}",

@@ -90,7 +90,7 @@ end
 -- makes sense).
 function M.markup(lang, p, from_list)
   local rows = {}
-  -- Reserved: the "add to cart" row goes here (issue 4), as "a:<id>".
+  rows[#rows + 1] = { keyboard.button(i18n.t(lang, "card.add"), keyboard.cb("a", p.id)) }
   local nav = {}
   local cat = p.category_id and catalog.get().categories[p.category_id]
   if cat then

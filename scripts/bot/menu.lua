@@ -21,7 +21,8 @@ function M.markup(ctx)
   if m then return m end
   local t = function(k) return i18n.t(ctx.lang, k) end
   local rows = {
-    { keyboard.button(t("menu.catalog"), "c:0:0") },
+    { keyboard.button(t("menu.catalog"), "c:0:0"), keyboard.button(t("menu.constructor"), "b") },
+    { keyboard.button(t("menu.cart"), "k"), keyboard.button(t("menu.orders"), "u") },
     { keyboard.button(t("menu.search"), "S"), keyboard.button(t("menu.filters"), "f") },
     { keyboard.button(t("menu.language"), "L") },
   }

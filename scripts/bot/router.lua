@@ -28,6 +28,19 @@ local roles = require "bot.roles"
 
 local M = {}
 
+-- The purchase (cart, constructor, checkout, orders, the florists' and
+-- couriers' work) lives in feature modules, each owning its buttons. A
+-- feature module may export, all optional:
+--   commands  = { name = entry }      /name in a private chat
+--   callbacks = { prefix = entry }    buttons in a private chat, by callback_data's first part
+--   staff     = { action = entry }    "s:<action>:..." buttons, in any chat (channel, group)
+--   on_input  = function(ctx) -> true when it took the message
+--               (a private message that is not a command: text, contact,
+--               location, photo), asked in FEATURES order before search
+-- An entry is { fn = function(ctx, args_or_rest), role = "florist"|...,
+-- any_lang = true }. Names must not collide: checked when this file loads.
+local FEATURES = { "bot.checkout", "bot.cart", "bot.constructor", "bot.orders", "bot.staff_orders" }
+
 local NO_LANG = { any_lang = true }
 
 local function h(fn, opts)
@@ -74,6 +87,23 @@ local STAFF = {
   rv    = h(roles.on_revoke_press, { role = "owner" }),
 }
 
+-- Each feature's tables joined into the router's; a clash is a programming
+-- error that stops the generation from loading (the old one keeps serving).
+local INPUTS = {}
+local function join(into, from, what, name)
+  for k, e in pairs(from or {}) do
+    if into[k] then error(("%s: %s %q is taken already"):format(name, what, k), 0) end
+    into[k] = e
+  end
+end
+for _, name in ipairs(FEATURES) do
+  local f = require(name)
+  join(COMMANDS, f.commands, "command", name)
+  join(CALLBACKS, f.callbacks, "button prefix", name)
+  join(STAFF, f.staff, "staff action", name)
+  if f.on_input then INPUTS[#INPUTS + 1] = f.on_input end
+end
+
 -- {======================================================================
 -- Dispatch
 -- =======================================================================
@@ -106,7 +136,9 @@ local function run(ctx, e, ...)
     end
   end
   if not e.any_lang and not ctx.lang then
-    return language.ask(ctx, nil, ctx.cq == nil)
+    -- in a channel or group (staff buttons) nobody is asked: the guess serves
+    if not ctx.private then ctx.lang = speak_lang(ctx)
+    else return language.ask(ctx, nil, ctx.cq == nil) end
   end
   e.fn(ctx, ...)
   return true
@@ -130,11 +162,8 @@ end
 
 local function on_message(ctx)
   local text = ctx.msg.text
-  if type(text) ~= "string" then
-    if not ctx.lang then return language.ask(ctx, nil, true) end
-    return menu.show(ctx, i18n.t(ctx.lang, "common.not_text"), true)
-  end
-  local cmd, rest = text:match("^/([%w_]+)@?%S*%s*(.-)%s*$")
+  local cmd, rest
+  if type(text) == "string" then cmd, rest = text:match("^/([%w_]+)@?%S*%s*(.-)%s*$") end
   if cmd then
     ctx.command = cmd
     local e = COMMANDS[cmd:lower()]
@@ -145,6 +174,12 @@ local function on_message(ctx)
     return run(ctx, e, rest)
   end
   if not ctx.lang then return language.ask(ctx, nil, true) end
+  for _, take in ipairs(INPUTS) do
+    if take(ctx) then return end
+  end
+  if type(text) ~= "string" then
+    return menu.show(ctx, i18n.t(ctx.lang, "common.not_text"), true)
+  end
   return search.on_text(ctx, text)
 end
 

@@ -134,6 +134,20 @@ function User:share_location(lat, lon)
   return self:_post({ location = { latitude = lat, longitude = lon } })
 end
 
+-- A photo from the user (a florist's bouquet, a courier's proof): data is
+-- the image's bytes (default: a tiny PNG); the file is kept like the bot's
+-- uploads, so the bot can send it on by file_id. opts.caption, opts.chat.
+local TINY_PNG = "\137PNG\r\n\26\n\0\0\0\rIHDR\0\0\0\1\0\0\0\1\8\6\0\0\0\31\21\196\137"
+  .. "\0\0\0\13IDATx\156c\248\15\4\0\9\251\3\253\227U\242\156\0\0\0\0IEND\174B`\130"
+
+function User:send_photo(data, opts)
+  local f = self.emu:add_file(data or TINY_PNG, 640, 640)
+  local chat = opts and opts.chat and self.emu.chats[opts.chat] or self.chat
+  return self:_post({ caption = opts and opts.caption,
+    photo = { { file_id = f.file_id, file_unique_id = f.file_unique_id, width = f.width,
+                height = f.height, file_size = f.size } } }, chat)
+end
+
 local function find_button(m, label)
   local kb = m.reply_markup and m.reply_markup.inline_keyboard
   if not kb then return nil end

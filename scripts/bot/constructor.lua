@@ -1,0 +1,3 @@
+-- scripts/bot/constructor.lua — (being written) see scripts/bot/router.lua for what a
+-- feature module exports.
+return {}
