@@ -41,10 +41,11 @@ local function load()
   local cats = check(pg.query([[SELECT id, parent_id, name_ru, name_uz, sort FROM categories
                                  WHERE active ORDER BY sort, id]]))
   local prods = check(pg.query([[SELECT id, category_id, kind, name_ru, name_uz, description_ru,
-                                        description_uz, price, colour, tags, occasions, vip, media_key
+                                        description_uz, price, colour, tags, occasions, vip, media_key,
+                                        code, prep_minutes
                                    FROM products WHERE active ORDER BY price, id]]))
   local c = { categories = {}, roots = {}, children = {}, products = {}, by_category = {},
-              list = {}, loaded_at = timer.monotonic() }
+              by_code = {}, list = {}, loaded_at = timer.monotonic() }
   for _, row in ipairs(cats) do
     row.parent_id = nonnull(row.parent_id)
     c.categories[row.id] = row
@@ -64,7 +65,10 @@ local function load()
   for _, p in ipairs(prods) do
     p.category_id = nonnull(p.category_id)
     p.description_ru, p.description_uz = nonnull(p.description_ru), nonnull(p.description_uz)
-    p.colour, p.media_key = nonnull(p.colour), nonnull(p.media_key)
+    p.colour, p.media_key, p.code = nonnull(p.colour), nonnull(p.media_key), nonnull(p.code)
+    p.tag_set = {}
+    for _, t in ipairs(p.tags) do p.tag_set[t] = true end
+    if p.code then c.by_code[p.code] = p end
     p.colours = colour_set(p.colour)
     p.occasion_set = {}
     for _, o in ipairs(p.occasions) do p.occasion_set[o] = true end

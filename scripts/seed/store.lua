@@ -103,12 +103,21 @@ local function save_categories(tx, catalog, counts)
   return ids
 end
 
+-- The stored tags: the data's own, plus "filler" for greenery, which is how
+-- the constructor (rules/constructor.lua) knows a stem is not a main flower.
+local function tags_of(p)
+  local tags = {}
+  for _, t in ipairs(p.tags or {}) do if t ~= "filler" then tags[#tags + 1] = t end end
+  if p.filler then tags[#tags + 1] = "filler" end
+  return tags
+end
+
 local function save_products(tx, catalog, cat_ids, counts)
   local ids = {}
   for _, p in ipairs(catalog.products) do
     local colour = #(p.colours or {}) > 0 and table.concat(p.colours, ", ") or pg.null
     local rows = must(tx:query(UPSERT_PRODUCT, p.code, cat_ids[p.category], p.kind, p.name_ru, p.name_uz,
-      p.description_ru, p.description_uz, p.price * TIYIN_PER_SOM, colour, pg.array(p.tags or {}),
+      p.description_ru, p.description_uz, p.price * TIYIN_PER_SOM, colour, pg.array(tags_of(p)),
       pg.array(p.occasions or {}), p.vip == true, p.prep_minutes or 0, photos.media_key(p.code)))
     count(counts, "products", rows)
     ids[p.code] = rows[1] and rows[1].id or id_of(tx, "products", p.code)
