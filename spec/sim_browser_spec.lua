@@ -30,7 +30,7 @@ local function start_emulator(token)
     local log = os.tmpname()
     local p = assert(proc.spawn({ engine.executable(), "run", config.root .. "/spec/support/emulator_main.lua",
                                   "127.0.0.1:" .. port },
-      { env = { BOT_TOKEN = token, LOG_LEVEL = "warn" }, stdout = log, stderr = log }))
+      { env = { BOT_TOKEN = token, LOG_LEVEL = "warn", FLORIST_CHAT_ID = "-1001", COURIER_CHAT_ID = "-1002" }, stdout = log, stderr = log }))
     local url = "http://127.0.0.1:" .. port
     local deadline = timer.monotonic() + 15
     while timer.monotonic() < deadline and p:running() do
@@ -92,5 +92,6 @@ describe("the chat simulator in headless Chromium", function()
     assert.is_truthy(out:find("ok - /start gets the language question", 1, true), why)
     assert.is_truthy(out:find("ok - pressing a button changes the conversation", 1, true), why)
     assert.is_truthy(out:find("ok - the deep link shows the product card with its photo (8x8)", 1, true), why)
+    assert.is_truthy(out:find("ok - ?staff=1 shows customer, florist and courier side by side", 1, true), why)
   end)
 end)

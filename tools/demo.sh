@@ -62,6 +62,10 @@ unset WEBHOOK_URL WEBHOOK_SECRET   # the bot polls the emulator, like a bot on a
 "$bin/guldasta" migrate
 # The catalog makes the demo worth looking at; without it the bot still runs.
 "$bin/guldasta" seed || echo "demo.sh: guldasta seed failed, going on with an empty catalog" >&2
+# The simulator's florist and courier (spec/support/emulator_main.lua) need
+# their roles to press Accept and Take.
+"$bin/guldasta" run scripts/cli/grant.lua 700101 florist "Malika" > /dev/null
+"$bin/guldasta" run scripts/cli/grant.lua 700201 courier "Jasur" > /dev/null
 
 # A fresh emulator reuses update ids and message ids: forget what the bot
 # remembers of the previous one (only the tg:* keys; the rest stays).
@@ -86,6 +90,7 @@ cat <<EOF
 
   Guldasta demo is running.
     chat simulator: http://$SIM_LISTEN/      <- open it and type /start
+    whole order:    http://$SIM_LISTEN/?staff=1   customer, florist and courier side by side
     bot health:     http://$HTTP_LISTEN/healthz
     database:       $DATABASE_URL
     redis:          $REDIS_URL

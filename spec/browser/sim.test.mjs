@@ -10,7 +10,10 @@
 //   3. pressing one changes the conversation (the message is edited, or the
 //      bot answers with a new one);
 //   4. with PRODUCT_ID, the deep link /start p_<id> shows the product's
-//      card with its photo, decoded by the browser.
+//      card with its photo, decoded by the browser;
+//   5. ?staff=1 opens the florists' channel and the couriers' group (acting
+//      as the florist and the courier) and their private chats beside the
+//      customer's, and the florist can send a photo from their chat.
 // Prints "ok - ..." per step; exits 0 when all passed, 1 with the reason.
 import { chromium } from "playwright-core";
 import { mkdtempSync, rmSync } from "node:fs";
@@ -97,6 +100,26 @@ try {
     const size = await img.evaluate((el) => [el.naturalWidth, el.naturalHeight]);
     ok(`the deep link shows the product card with its photo (${size[0]}x${size[1]})`);
   }
+  const staffPage = await context.newPage();
+  staffPage.setDefaultTimeout(STEP_MS);
+  staffPage.on("pageerror", (e) => errors.push(e.message));
+  const staffUrl = new URL(url);
+  staffUrl.searchParams.set("staff", "1");
+  await staffPage.goto(staffUrl.toString(), { waitUntil: "load" });
+  await staffPage.locator('section.pane[data-persona="courier"]').first().waitFor();
+  const panes = await staffPage.locator("section.pane").evaluateAll(
+    (els) => els.map((e) => e.dataset.persona + "@" + e.dataset.chat));
+  for (const want of [/^customer@\d+$/, /^florist@-\d+$/, /^florist@\d+$/, /^courier@-\d+$/, /^courier@\d+$/]) {
+    if (!panes.some((p) => want.test(p))) throw new Error(`?staff=1 has no pane ${want}; panes: ${panes.join(", ")}`);
+  }
+  const floristChat = staffPage.locator("section.pane").filter({ hasText: "private chat" })
+    .and(staffPage.locator('[data-persona="florist"]'));
+  await floristChat.locator(".send-photo").click();
+  const sent = floristChat.locator('li.msg[data-role="user"] img.photo').last();
+  await sent.waitFor();
+  await staffPage.waitForFunction((el) => el.complete && el.naturalWidth > 0, await sent.elementHandle(),
+                                  { timeout: STEP_MS });
+  ok("?staff=1 shows customer, florist and courier side by side: " + panes.join(", "));
   if (errors.length) throw new Error("errors in the page: " + errors.join("; "));
 } catch (e) {
   failed = true;

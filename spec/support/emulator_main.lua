@@ -28,18 +28,24 @@ local emu = Emulator.start {
 }
 
 local chats = {}
+-- In the florists' channel the simulator presses buttons as the florist, in
+-- the couriers' group as the courier (tools/demo.sh grants them the roles).
 for _, c in ipairs {
-  { config.florist_chat_id, "channel", "Florists" },
-  { config.courier_chat_id, "supergroup", "Couriers" },
+  { config.florist_chat_id, "channel", "Florists", "florist" },
+  { config.courier_chat_id, "supergroup", "Couriers", "courier" },
   { config.shop_channel_id, "channel", "Guldasta" },
 } do
   local id = math.tointeger(tonumber(c[1] or ""))
   if id and id < 0 then
     emu:chat(id, { type = c[2], title = c[3] })
-    chats[#chats + 1] = { id = id, type = c[2], title = c[3] }
+    chats[#chats + 1] = { id = id, type = c[2], title = c[3], actor = c[4] }
   end
 end
-local personas = { { key = "customer", id = 700001, first_name = "Dilnoza" } }
+local personas = {
+  { key = "customer", id = 700001, first_name = "Dilnoza" },
+  { key = "florist", id = 700101, first_name = "Malika (florist)", language_code = "uz" },
+  { key = "courier", id = 700201, first_name = "Jasur (courier)", language_code = "ru" },
+}
 for i, id in ipairs(config.owner_tg_ids or {}) do
   personas[#personas + 1] = { key = i == 1 and "owner" or ("owner" .. i), id = id, first_name = "Owner" }
 end

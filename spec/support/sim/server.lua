@@ -20,6 +20,8 @@
 --   POST /sim/api/press          {persona, chat, message_id, data}
 --   POST /sim/api/contact        {persona, phone}
 --   POST /sim/api/location       {persona, latitude, longitude}
+--   POST /sim/api/photo          {persona}: a photo of a bouquet (a florist's
+--                                "ready" picture, a courier's proof)
 --   POST /sim/api/persona        {key?, id, first_name, language_code?}: a new user
 --
 -- A developer tool: English only, no authentication, bind it to 127.0.0.1.
@@ -116,7 +118,7 @@ function Api.state(state)
   local emu = state.emu
   local chats = {}
   for _, c in ipairs(state.chats) do
-    chats[#chats + 1] = { id = c.id, title = c.title, type = c.type }
+    chats[#chats + 1] = { id = c.id, title = c.title, type = c.type, actor = c.actor }
   end
   return 200, { bot = emu.bot, personas = persona_list(state), chats = chats, seq = emu.seq }
 end
@@ -196,6 +198,25 @@ function Api.location(state, req, body)
   return 200, { ok = true, seq = state.emu.seq }
 end
 
+-- A picture to send as a photo: one of the seeded product photos when the
+-- demo catalog is there (MEDIA_DIR/products/*.png), else the emulator's
+-- own tiny PNG.
+local function sample_photo()
+  local dir = (config.media_dir or (config.root .. "/media")) .. "/products"
+  local names = fs.list(dir) or {}
+  local pngs = {}
+  for _, n in ipairs(names) do if n:match("^C%d+%.png$") then pngs[#pngs + 1] = n end end
+  if #pngs == 0 then return nil end
+  return fs.read(dir .. "/" .. pngs[math.random(#pngs)])
+end
+
+function Api.photo(state, req, body)
+  local u, s, b = user_or_fail(state, body)
+  if not u then return s, b end
+  u:send_photo(sample_photo())
+  return 200, { ok = true, seq = state.emu.seq }
+end
+
 function M.add_persona(state, p)
   local key = tostring(p.key or p.id)
   if not state.personas[key] then state.order[#state.order + 1] = key end
@@ -220,22 +241,24 @@ function Api.persona(state, req, body)
                                        language_code = p.language_code, chat = p.id } }
 end
 
-local POST_ACTIONS = { send = true, press = true, contact = true, location = true, persona = true }
+local POST_ACTIONS = { send = true, press = true, contact = true, location = true, persona = true,
+                       photo = true }
 local GET_ACTIONS = { state = true, updates = true }
 
 -- }======================================================================
 
 -- Installs the routes for emulator emu. opts.personas: users the page may
 -- act as ({key=, id=, first_name=, language_code=}); opts.chats: group
--- chats and channels to show ({id=, title=, type=}), created in the
--- emulator so the bot can post there.
+-- chats and channels to show ({id=, title=, type=, actor=}: the persona that
+-- presses buttons there), created in the emulator so the bot can post there.
 function M.install(emu, opts)
   opts = opts or {}
   local state = { emu = emu, personas = {}, order = {}, chats = {} }
   for _, p in ipairs(opts.personas or {}) do M.add_persona(state, p) end
   for _, c in ipairs(opts.chats or {}) do
     emu:chat(c.id, { type = c.type, title = c.title })
-    state.chats[#state.chats + 1] = { id = c.id, title = c.title, type = c.type or "supergroup" }
+    state.chats[#state.chats + 1] = { id = c.id, title = c.title, type = c.type or "supergroup",
+                                      actor = c.actor }
   end
 
   http.route("GET", "/", function() return static("index.html") end)

@@ -275,6 +275,7 @@ function openPane(chat, personaKey) {
     const [lat, lon] = v.split(",").map((s) => Number(s.trim()));
     act("location", { persona: personaKey, latitude: lat, longitude: lon });
   });
+  el.querySelector(".send-photo").addEventListener("click", () => act("photo", { persona: personaKey }));
   if (chat < 0) el.querySelector(".share").hidden = true;
   document.getElementById("panes").append(el);
   sim.panes.push(pane);
@@ -298,8 +299,12 @@ function addPersona(p) {
   fillChatMenu();
 }
 
-// A group pane acts as the owner if there is one, else the first persona.
-function actorForGroups() {
+// A group pane acts as the chat's own persona (the florist in the florists'
+// channel, the courier in the couriers' group), else the owner if there is
+// one, else the first persona.
+function actorForGroups(chatId) {
+  const c = sim.chats.get(chatId);
+  if (c && c.actor && sim.personas.has(c.actor)) return c.actor;
   return sim.personas.has("owner") ? "owner" : sim.personas.keys().next().value;
 }
 
@@ -324,12 +329,23 @@ async function main() {
   }
   fillChatMenu();
   openPane(sim.personas.get(customer).chat, customer);
+  // ?staff=1: the whole order at once — the florists' channel and the
+  // florist's own chat (where the bouquet photo is sent), the couriers'
+  // group and the courier's chat, beside the customer.
+  if (q.get("staff")) {
+    for (const c of sim.chats.values()) {
+      if (!c.actor) continue;
+      openPane(c.id, actorForGroups(c.id));
+      const p = sim.personas.get(c.actor);
+      if (p) openPane(p.chat, p.key);
+    }
+  }
 
   document.getElementById("open-chat").addEventListener("change", (ev) => {
     const v = ev.target.value;
     ev.target.value = "";
     if (v.startsWith("p:")) { const p = sim.personas.get(v.slice(2)); if (p) openPane(p.chat, p.key); }
-    if (v.startsWith("c:")) openPane(Number(v.slice(2)), actorForGroups());
+    if (v.startsWith("c:")) { const id = Number(v.slice(2)); openPane(id, actorForGroups(id)); }
   });
   document.getElementById("new-customer").addEventListener("click", async () => {
     const id = 800000 + Math.floor(Math.random() * 100000);

@@ -1,0 +1,29 @@
+-- scripts/cli/grant.lua — gives a Telegram user a staff role from the shell:
+--
+--   guldasta run scripts/cli/grant.lua TG_ID ROLE [NAME]
+--
+-- The same as an owner's /grant in the bot (bot/users.lua: the user is
+-- registered if they never wrote to the bot, the audit log says who — here
+-- nobody, the shell), for the first florists of a new installation and for
+-- `make demo`, whose simulator plays a florist and a courier. NAME, when
+-- given, is stored as the user's name if they have none yet.
+local pg = require "pg"
+local users = require "bot.users"
+local cli = require "lib.cli"
+
+local failed = cli.failer("grant")
+
+local function main(tg_arg, role, name)
+  local tg_id = math.tointeger(tonumber(tg_arg or ""))
+  if not tg_id or tg_id <= 0 then return failed("TG_ID must be a positive integer (usage: TG_ID ROLE [NAME])") end
+  if not users.grantable(role) then return failed("ROLE must be one of florist, courier, manager, accountant, marketing") end
+  local res, err = users.grant({ id = pg.null }, tg_id, role)
+  if not res then return failed("database: ", tostring(err)) end
+  if name and name ~= "" then
+    local ok, nerr = pg.query("UPDATE users SET name = $2 WHERE tg_id = $1 AND name IS NULL", tg_id, name)
+    if not ok then return failed("database: ", tostring(nerr)) end
+  end
+  cli.say(string.format("grant: %d %s: %s", tg_id, role, res))
+end
+
+main(...)
