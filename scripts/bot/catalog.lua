@@ -38,7 +38,7 @@ local function colour_set(colour)
 end
 
 local function load()
-  local cats = check(pg.query([[SELECT id, parent_id, name_ru, name_uz, sort FROM categories
+  local cats = check(pg.query([[SELECT id, parent_id, code, name_ru, name_uz, sort FROM categories
                                  WHERE active ORDER BY sort, id]]))
   local prods = check(pg.query([[SELECT id, category_id, kind, name_ru, name_uz, description_ru,
                                         description_uz, price, colour, tags, occasions, vip, media_key,
@@ -47,7 +47,7 @@ local function load()
   local c = { categories = {}, roots = {}, children = {}, products = {}, by_category = {},
               by_code = {}, list = {}, loaded_at = timer.monotonic() }
   for _, row in ipairs(cats) do
-    row.parent_id = nonnull(row.parent_id)
+    row.parent_id, row.code = nonnull(row.parent_id), nonnull(row.code)
     c.categories[row.id] = row
     c.children[row.id] = {}
     c.by_category[row.id] = {}
