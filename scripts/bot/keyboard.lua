@@ -77,10 +77,25 @@ function M.is_markup(v)
   return type(v) == "table" and getmetatable(v) == "keyboard.markup"
 end
 
+-- A keyboard under the input field with one button that sends the user's
+-- own phone number as a contact (request_contact): the only way a bot can
+-- ask for it (checkout's "it's me"). It hides once pressed; M.remove()
+-- takes it away. Only for sendMessage: an edit cannot carry it.
+function M.ask_contact(label)
+  return setmetatable({ keyboard = { { { text = i18n.str(label), request_contact = true } } },
+                        resize_keyboard = true, one_time_keyboard = true }, MARKUP)
+end
+
+function M.remove() return setmetatable({ remove_keyboard = true }, MARKUP) end
+
 -- The plain table for the Bot API (cjson ignores the metatable).
 function M.unwrap(v)
   if v == nil then return nil end
   if not M.is_markup(v) then error("reply_markup not built by bot/keyboard.lua", 2) end
+  if v.keyboard then
+    return { keyboard = v.keyboard, resize_keyboard = v.resize_keyboard, one_time_keyboard = v.one_time_keyboard }
+  end
+  if v.remove_keyboard then return { remove_keyboard = true } end
   return { inline_keyboard = v.inline_keyboard }
 end
 

@@ -44,6 +44,17 @@ function M.photo(lang, chat_id, media, caption, markup)
   }, media)
 end
 
+-- sendPhoto of a photo Telegram already has (a florist's bouquet photo,
+-- by the file_id their message carried) to another chat.
+function M.photo_id(lang, chat_id, file_id, caption, markup)
+  return tg().send("sendPhoto", {
+    chat_id = chat_id,
+    photo = file_id,
+    caption = text_of(lang, caption, CAPTION_MAX),
+    reply_markup = keyboard.unwrap(markup),
+  })
+end
+
 local function not_modified(err)
   return type(err) == "string" and err:find("message is not modified", 1, true) ~= nil
 end

@@ -1,0 +1,136 @@
+-- scripts/shop/flow/notify.lua — telling people about an order's new state:
+-- the florists' post edited, the couriers' post made or edited, the
+-- courier's route card, the customer's news.
+--
+-- Runs after the state change has committed, and never undoes it: a
+-- message Telegram refuses (a customer who blocked the bot, a florist who
+-- never opened it) is logged and the order goes on. Staff posts are in
+-- rules.orders.STAFF_LANG; messages to one person in their own language.
+local i18n = require "i18n"
+local log = require "log"
+local config = require "config"
+local rules = require "rules"
+local out = require "bot.out"
+local texts = require "shop.flow.texts"
+local store = require "shop.flow.store"
+
+local M = {}
+
+function M.staff_lang() return rules.orders.STAFF_LANG end
+
+-- A chat id from the configuration: "-1001" -> -1001; "@name" stays.
+function M.chat(v)
+  if v == nil then return nil end
+  return math.tointeger(tonumber(v)) or v
+end
+
+-- The customer's language: the order's (chosen when it was placed), else
+-- their current one.
+function M.customer_lang(o)
+  local l = o.lang or o.customer_lang
+  if i18n.valid(l) then return l end
+  return i18n.DEFAULT_LANG
+end
+
+function M.person_lang(l)
+  if i18n.valid(l) then return l end
+  return M.staff_lang()
+end
+
+local function warn(what, o, err, code)
+  log.info("order notice not delivered", { what = what, order = o.id, err = tostring(err), code = code })
+end
+
+-- {======================================================================
+-- The florists' post
+-- =======================================================================
+
+-- Posts a new order to the florists' chat with [Accept], and remembers
+-- where. Returns the message, or nil, err.
+function M.florist_post(o, items)
+  local chat = M.chat(config.florist_chat_id)
+  if not chat then
+    log.warn("FLORIST_CHAT_ID is not set: order not posted", { order = o.id })
+    return nil, "no florist chat"
+  end
+  local lang = M.staff_lang()
+  local msg, err, code = out.send(lang, chat, texts.florist_post(lang, o, items), texts.florist_markup(lang, o))
+  if not msg then warn("florist post", o, err, code); return nil, err end
+  store.set_florist_post(o.id, msg.chat and msg.chat.id or chat, msg.message_id)
+  o.florist_chat_id, o.florist_msg_id = msg.chat and msg.chat.id or chat, msg.message_id
+  return msg
+end
+
+local function edit_florist_post(o, items)
+  if not (o.florist_chat_id and o.florist_msg_id) then return end
+  local lang = M.staff_lang()
+  local ok, err, code = out.edit(lang, o.florist_chat_id, o.florist_msg_id,
+    texts.florist_post(lang, o, items), texts.florist_markup(lang, o))
+  if not ok then warn("florist post edit", o, err, code) end
+end
+
+-- {======================================================================
+-- The couriers
+-- =======================================================================
+
+local function courier_post(o, items)
+  local chat = M.chat(config.courier_chat_id)
+  if not chat then
+    log.warn("COURIER_CHAT_ID is not set: ready order not posted", { order = o.id })
+    return
+  end
+  local lang = M.staff_lang()
+  local msg, err, code = out.send(lang, chat, texts.courier_post(lang, o, items), texts.courier_markup(lang, o))
+  if not msg then return warn("courier post", o, err, code) end
+  store.set_courier_post(o.id, msg.chat and msg.chat.id or chat, msg.message_id)
+end
+
+local function edit_courier_post(o, items)
+  if not (o.courier_chat_id and o.courier_msg_id) then return end
+  local lang = M.staff_lang()
+  local ok, err, code = out.edit(lang, o.courier_chat_id, o.courier_msg_id,
+    texts.courier_post(lang, o, items), texts.courier_markup(lang, o))
+  if not ok then warn("courier post edit", o, err, code) end
+end
+
+-- The address and the rest, to the courier who took the order.
+local function route(o)
+  if not o.courier_tg_id then return end
+  local lang = M.person_lang(o.courier_lang)
+  local msg, err, code = out.send(lang, o.courier_tg_id, texts.route(lang, o), texts.route_markup(lang, o))
+  if not msg then warn("courier route", o, err, code) end
+end
+
+-- {======================================================================
+-- The customer
+-- =======================================================================
+
+local function customer(o, to, by_customer)
+  if not o.customer_tg_id then return end
+  local lang = M.customer_lang(o)
+  local news = texts.customer_news(lang, o, to, by_customer)
+  if not news then return end
+  local res, err, code
+  if to == "ready" and o.bouquet_photo then
+    res, err, code = out.photo_id(lang, o.customer_tg_id, o.bouquet_photo, news, texts.comment_markup(lang, o))
+  elseif to == "delivered" and o.delivery_photo then
+    res, err, code = out.photo_id(lang, o.customer_tg_id, o.delivery_photo, news)
+  else
+    res, err, code = out.send(lang, o.customer_tg_id, news)
+  end
+  if not res then warn("customer " .. to, o, err, code) end
+end
+
+-- Everything that follows the order's move to `to` (o is the order as it
+-- is now). by_customer: the customer did it themselves (they are looking
+-- at the screen already).
+function M.after(o, to, by_customer)
+  local items = store.items(store.pg, o.id)
+  edit_florist_post(o, items)
+  if to == "ready" then courier_post(o, items) end
+  if to == "delivering" then route(o) end
+  if to == "delivering" or to == "delivered" or to == "cancelled" then edit_courier_post(o, items) end
+  customer(o, to, by_customer)
+end
+
+return M

@@ -1,0 +1,255 @@
+-- scripts/shop/order_flow.lua — an order's life after it is placed
+-- (DESIGN.md §4): who may move it from one state to the next, what each
+-- move writes, and who is told.
+--
+--   flow.placed(order_id) -> message | nil, err
+--       posts the new order to FLORIST_CHAT_ID with [Accept] ("s:acc:<id>")
+--       and stores florist_chat_id/florist_msg_id. Checkout calls it after
+--       its commit.
+--   flow.transition(order_id, to_status, actor_user, opts) -> order | nil, reason_key, params
+--       opts.photo (file_id: required for ready, optional for delivered),
+--       opts.reason (a cancellation by the shop). reason_key is a template
+--       key (flow.refused.*); params fill it (texts.reason renders both).
+--   flow.accept(order_id, florist_user)   first florist wins
+--   flow.take(order_id, courier_user)     first courier wins
+--   flow.cancel(order_id, actor_user, reason)
+--   flow.check(order_id, to_status, actor_user, opts) -> true | nil, reason_key, params
+--       the same checks without the move: [Ready] asks for the photo, and a
+--       manager's [Cancel] for the reason, only when the move is allowed
+--       (opts.photo_later / opts.reason_later: "it will come").
+--   flow.get(order_id) -> order | nil;  flow.items(order_id) -> items
+--
+-- Every move is one transaction: the order row locked (SELECT … FOR
+-- UPDATE), the state checked against TRANSITIONS, the order updated with
+-- its *_at column, an order_events row (from, to, actor, note) — and, for
+-- acceptance, the stock written off with inventory_log 'sale' rows; for a
+-- cancellation after that, given back with 'return' rows. The lock is what
+-- makes "first wins" true: the second presser waits for the first commit,
+-- then finds the order taken and is refused, naming who took it.
+--
+-- A cancellation gives the delivery window's place back in the same
+-- transaction (shop.slot_book, helper CHECKOUT). After the commit: the
+-- Redis mirror of stock (shop.stock, helper CART: written_off / returned /
+-- release "o:<id>"), the metric, and the messages (shop/flow/notify.lua).
+-- None of those can undo the move.
+local log = require "log"
+local pg = require "pg"
+local engine = require "engine"
+local rules = require "rules"
+local users = require "bot.users"
+local store = require "shop.flow.store"
+local notify = require "shop.flow.notify"
+
+local M = {}
+
+-- {======================================================================
+-- Who may do what
+-- =======================================================================
+
+-- TRANSITIONS[from][to] = who may make that move:
+--   florist      any florist (the first one wins)
+--   own_florist  the order's florist, or a manager
+--   courier      any courier (the first one wins)
+--   own_courier  the order's courier
+--   cancel       the customer while the order is new; a manager later, with a reason
+--   system       no person: payments (next issue), timers (a timer may also
+--                cancel, with a reason)
+-- Owners pass every role check (bot/users.lua), but "the order's florist"
+-- is a fact about the order, not a role: an owner acts there as a manager.
+-- Nothing leaves delivered or cancelled.
+M.TRANSITIONS = {
+  new        = { accepted = "florist", pending = "system", paid = "system", cancelled = "cancel" },
+  pending    = { paid = "system", new = "system", cancelled = "cancel" },
+  paid       = { accepted = "florist", cancelled = "cancel" },
+  accepted   = { assembling = "own_florist", cancelled = "cancel" },
+  assembling = { ready = "own_florist", cancelled = "cancel" },
+  ready      = { delivering = "courier", cancelled = "cancel" },
+  delivering = { delivered = "own_courier", cancelled = "cancel" },
+  delivered  = {},
+  cancelled  = {},
+}
+
+local function manager(actor) return users.has_role(actor, "manager") end
+
+local function reason_ok(reason)
+  if type(reason) ~= "string" then return false end
+  reason = reason:match("^%s*(.-)%s*$")
+  local n = utf8.len(reason) or #reason
+  return n >= rules.orders.CANCEL_REASON_MIN_CHARS and n <= rules.orders.CANCEL_REASON_MAX_CHARS
+end
+
+-- Someone else got there first: name them.
+local function taken(o, to)
+  if to == "accepted" and o.florist_id then return nil, "flow.refused.taken", { name = o.florist_name } end
+  if to == "delivering" and o.courier_id then return nil, "flow.refused.taken", { name = o.courier_name } end
+end
+
+-- May `actor` move locked order `o` to `to`? true, or nil, reason_key, params.
+local function allowed(o, to, actor, opts)
+  local from = o.status
+  local who = M.TRANSITIONS[from] and M.TRANSITIONS[from][to]
+  if not who then
+    local _, key, params = taken(o, to)
+    if key then return nil, key, params end
+    if from == to then return nil, "flow.refused.already", { status = to } end
+    return nil, "flow.refused.illegal", { status = from }
+  end
+  if who == "system" then
+    if actor ~= nil then return nil, "flow.refused.role" end
+    return true
+  end
+  if actor == nil then
+    -- a timer may cancel (an unpaid order expiring), and says why
+    if who == "cancel" and reason_ok(opts and opts.reason) then return true end
+    return nil, "flow.refused.role"
+  end
+  if who == "florist" then
+    if not users.has_role(actor, "florist") then return nil, "flow.refused.role" end
+  elseif who == "courier" then
+    if not users.has_role(actor, "courier") then return nil, "flow.refused.role" end
+  elseif who == "own_florist" then
+    if not (manager(actor) or (actor.id == o.florist_id and users.has_role(actor, "florist"))) then
+      if users.has_role(actor, "florist") then return nil, "flow.refused.not_yours", { name = o.florist_name or "-" } end
+      return nil, "flow.refused.role"
+    end
+    if to == "ready" and not (opts and (opts.photo or opts.photo_later)) then return nil, "flow.refused.photo_needed" end
+  elseif who == "own_courier" then
+    if not (actor.id == o.courier_id and users.has_role(actor, "courier")) then
+      if users.has_role(actor, "courier") then return nil, "flow.refused.not_yours", { name = o.courier_name or "-" } end
+      return nil, "flow.refused.role"
+    end
+  elseif who == "cancel" then
+    -- the customer, before a florist has it: nothing to explain
+    if actor.id == o.customer_id and from == "new" then return true end
+    if not manager(actor) then
+      if actor.id == o.customer_id then return nil, "flow.refused.too_late" end
+      return nil, "flow.refused.role"
+    end
+    if not (opts and opts.reason_later) and not reason_ok(opts and opts.reason) then
+      return nil, "flow.refused.reason_needed", { min = rules.orders.CANCEL_REASON_MIN_CHARS,
+                                                   max = rules.orders.CANCEL_REASON_MAX_CHARS }
+    end
+  end
+  return true
+end
+
+-- {======================================================================
+-- The move
+-- =======================================================================
+
+engine.help("guldasta_order_accept_seconds", "histogram",
+  "seconds from an order's creation to a florist's acceptance (the shop's target: under 900)")
+
+-- A helper's module that may not exist yet (it is written in parallel):
+-- nil when missing; any other load error is raised.
+local function optional(name)
+  local ok, mod = pcall(require, name)
+  if ok then return mod end
+  if tostring(mod):find("module '" .. name .. "' not found", 1, true) then return nil end
+  error(mod, 0)
+end
+
+-- Runs fn and logs (never raises) if it fails: what follows a commit must
+-- not turn a done move into an error for the person who made it.
+local function after_commit(what, id, fn, ...)
+  local ok, err = pcall(fn, ...)
+  if not ok then log.error("order flow: after-commit step failed", { step = what, order = id, err = tostring(err) }) end
+end
+
+local function sync_stock(id, to, result)
+  local stock = optional("shop.stock")
+  if not stock then return end
+  if to == "accepted" then
+    stock.written_off(id, result.on_hand)
+  elseif to == "cancelled" then
+    if result.returned then stock.returned(id, result.on_hand)
+    else stock.release("o:" .. id) end
+  end
+end
+
+-- The transaction of one move: returns { from=, on_hand=, returned= },
+-- or { refused = key, params = } (nothing written; the lock is let go).
+local function apply(tx, id, to, actor, opts)
+  local o = store.lock(tx, id)
+  if not o then return { refused = "flow.refused.not_found" } end
+  local ok, key, params = allowed(o, to, actor, opts)
+  if not ok then return { refused = key, params = params } end
+  local actor_id = actor and actor.id
+  local res = { from = o.status }
+  if to == "accepted" then
+    local on_hand, short = store.write_off(tx, id, actor_id)
+    if not on_hand then
+      -- nothing of this order may stay written off: undo it all
+      error({ short = short })
+    end
+    res.on_hand = on_hand
+  elseif to == "cancelled" then
+    local note = opts and opts.reason
+    res.on_hand, res.returned = store.give_back(tx, id, actor_id, note)
+    -- the window's place back, in the same commit (R-S4)
+    local slot_book = optional("shop.slot_book")
+    if slot_book and o.slot_id then slot_book.release({ slot_id = o.slot_id }, tx) end
+  end
+  local reason = opts and opts.reason
+  if type(reason) == "string" then reason = reason:match("^%s*(.-)%s*$") end
+  store.set_status(tx, id, to, actor_id, opts and opts.photo, reason)
+  store.event(tx, id, o.status, to, actor_id, reason or (opts and opts.note))
+  res.by_customer = actor_id ~= nil and actor_id == o.customer_id
+  return res
+end
+
+function M.transition(order_id, to, actor, opts)
+  local id = math.tointeger(tonumber(order_id))
+  if not id then return nil, "flow.refused.not_found" end
+  local res, err, code = pg.transaction(apply, id, to, actor, opts)
+  if not res then
+    if type(err) == "table" and err.short then
+      return nil, "flow.refused.short", { name = { ru = err.short.name_ru, uz = err.short.name_uz } }
+    end
+    log.error("order flow: transaction failed", { order = id, to = to, err = tostring(err), code = code })
+    return nil, "flow.refused.error"
+  end
+  if res.refused then return nil, res.refused, res.params end
+
+  local o = store.load(store.pg, id)
+  log.info("order moved", { order = id, from = res.from, to = to, actor = actor and actor.id })
+  after_commit("stock", id, sync_stock, id, to, res)
+  if to == "accepted" and o.accept_seconds then
+    engine.observe("guldasta_order_accept_seconds", nil, o.accept_seconds)
+  end
+  after_commit("notify", id, notify.after, o, to, res.by_customer)
+  return o
+end
+
+function M.accept(order_id, florist) return M.transition(order_id, "accepted", florist) end
+function M.take(order_id, courier) return M.transition(order_id, "delivering", courier) end
+function M.cancel(order_id, actor, reason) return M.transition(order_id, "cancelled", actor, { reason = reason }) end
+
+-- The checks of a move, without making it (the order is not locked: the
+-- move itself checks again).
+function M.check(order_id, to, actor, opts)
+  local id = math.tointeger(tonumber(order_id))
+  local o = id and store.load(store.pg, id)
+  if not o then return nil, "flow.refused.not_found" end
+  return allowed(o, to, actor, opts)
+end
+
+function M.get(order_id)
+  local id = math.tointeger(tonumber(order_id))
+  return id and store.load(store.pg, id) or nil
+end
+
+function M.items(order_id) return store.items(store.pg, order_id) end
+
+-- {======================================================================
+-- A new order
+-- =======================================================================
+
+function M.placed(order_id)
+  local o = M.get(order_id)
+  if not o then return nil, "no such order" end
+  if o.florist_msg_id then return true end   -- posted already (a retried checkout)
+  return notify.florist_post(o, store.items(store.pg, o.id))
+end
+
+return M
