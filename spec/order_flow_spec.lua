@@ -191,6 +191,17 @@ describe("order flow", function()
     assert.equal("flow.refused.already", key)
   end)
 
+  it("gives a cancelled order's promo code use back", function()
+    local s = shop()
+    local code = "SPEC" .. string.upper(require("crypto").hex(require("crypto").random_bytes(4)))
+    assert(pg.query([[INSERT INTO promo_codes (code, kind, value, max_uses, used) VALUES ($1, 'percent', 10, 1, 0)]], code))
+    assert(pg.transaction(function(tx) return require("shop.promo").take(tx, code, s.id, s.customer.id) end))
+    assert.equal(1, pg.query("SELECT used FROM promo_codes WHERE code = $1", code)[1].used)
+    assert(flow.cancel(s.id, s.customer))
+    assert.equal(0, pg.query("SELECT used FROM promo_codes WHERE code = $1", code)[1].used)
+    assert.same({}, pg.query("SELECT 1 FROM promo_redemptions WHERE order_id = $1", s.id))
+  end)
+
   it("lets only the shop cancel after acceptance, with a reason, and returns the stock", function()
     local s = shop()
     local cust = s.customer

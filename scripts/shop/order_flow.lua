@@ -39,6 +39,9 @@ local rules = require "rules"
 local users = require "bot.users"
 local store = require "shop.flow.store"
 local notify = require "shop.flow.notify"
+local stock = require "shop.stock"
+local slot_book = require "shop.slot_book"
+local promo = require "shop.promo"
 
 local M = {}
 
@@ -140,15 +143,6 @@ end
 engine.help("guldasta_order_accept_seconds", "histogram",
   "seconds from an order's creation to a florist's acceptance (the shop's target: under 900)")
 
--- A helper's module that may not exist yet (it is written in parallel):
--- nil when missing; any other load error is raised.
-local function optional(name)
-  local ok, mod = pcall(require, name)
-  if ok then return mod end
-  if tostring(mod):find("module '" .. name .. "' not found", 1, true) then return nil end
-  error(mod, 0)
-end
-
 -- Runs fn and logs (never raises) if it fails: what follows a commit must
 -- not turn a done move into an error for the person who made it.
 local function after_commit(what, id, fn, ...)
@@ -157,8 +151,6 @@ local function after_commit(what, id, fn, ...)
 end
 
 local function sync_stock(id, to, result)
-  local stock = optional("shop.stock")
-  if not stock then return end
   if to == "accepted" then
     stock.written_off(id, result.on_hand)
   elseif to == "cancelled" then
@@ -186,9 +178,10 @@ local function apply(tx, id, to, actor, opts)
   elseif to == "cancelled" then
     local note = opts and opts.reason
     res.on_hand, res.returned = store.give_back(tx, id, actor_id, note)
-    -- the window's place back, in the same commit (R-S4)
-    local slot_book = optional("shop.slot_book")
-    if slot_book and o.slot_id then slot_book.release({ slot_id = o.slot_id }, tx) end
+    -- the window's place back, in the same commit (R-S4), and the promo
+    -- code's use: a cancelled order did not spend it
+    if o.slot_id then slot_book.release({ slot_id = o.slot_id }, tx) end
+    promo.release(id, tx)
   end
   local reason = opts and opts.reason
   if type(reason) == "string" then reason = reason:match("^%s*(.-)%s*$") end

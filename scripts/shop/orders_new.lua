@@ -172,12 +172,7 @@ end
 
 local function tell_florists(id)
   engine.spawn(function()
-    local ok, flow = pcall(require, "shop.order_flow")
-    if not ok or type(flow) ~= "table" or not flow.placed then
-      log.warn("shop.order_flow.placed missing: the florists were not told", { order = id })
-      return
-    end
-    local done, err = pcall(flow.placed, id)
+    local done, err = pcall(require("shop.order_flow").placed, id)
     if not done then log.error("order_flow.placed failed", { order = id, err = tostring(err) }) end
   end)
 end

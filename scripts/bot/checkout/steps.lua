@@ -35,14 +35,9 @@ M.S = S
 
 local t, button, cb = view.t, view.button, keyboard.cb
 
--- Input hygiene, not shop policy: long enough to mean something, short
--- enough for a courier's screen. (The postcard's limit is the shop's:
--- rules/constructor.lua CARD_MAX_CHARS.)
-local LIMITS = {
-  name = { min = 2, max = 60 },
-  address = { min = 5, max = 300 },
-  landmark = { min = 2, max = 200 },
-}
+-- How long a typed name, address or landmark may be: rules/checkout.lua.
+-- (The postcard's limit is rules/constructor.lua CARD_MAX_CHARS.)
+local function limits() return rules.checkout.FIELDS end
 
 -- {======================================================================
 -- Moving between steps
@@ -80,7 +75,7 @@ end
 local function text_step(field, key)
   return function(ctx, st, s)
     s = trimmed(s)
-    local lim = LIMITS[field]
+    local lim = limits()[field]
     local n = s and utf8.len(s) or 0
     if n < lim.min or n > lim.max then
       return S[st.step].show(ctx, st, t(ctx, "checkout." .. key .. ".bad", { min = lim.min, max = lim.max }))
@@ -118,7 +113,7 @@ S.nm = {
   text = text_step("name", "name"),
   press = function(ctx, st, action)
     if action == "me" and ctx.user.name then
-      st.name = view.short(ctx, ctx.user.name, LIMITS.name.max)
+      st.name = view.short(ctx, ctx.user.name, limits().name.max)
       return M.next(ctx, st)
     end
     if action == "k" and st.name then return M.next(ctx, st) end
