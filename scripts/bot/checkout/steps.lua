@@ -187,27 +187,22 @@ S.ph = {
 -- ad, lm — address and landmark
 -- =======================================================================
 
-S.ad = {
-  show = function(ctx, st, lead)
-    return view.screen(ctx, "ad", t(ctx, "checkout.address.ask"), rows(keep_row(ctx, "ad", st.address)), lead)
-  end,
-  text = text_step("address", "address"),
-  press = function(ctx, st, action)
-    if action == "k" and st.address then return M.next(ctx, st) end
-    return S.ad.show(ctx, st)
-  end,
-}
+-- A step that asks for one line of typed text (address, landmark): the
+-- answer, or "keep" the one given before when the customer came back.
+local function typed_step(step, field, ask_key)
+  local step_def = { text = text_step(field, field) }
+  function step_def.show(ctx, st, lead)
+    return view.screen(ctx, step, t(ctx, ask_key), rows(keep_row(ctx, step, st[field])), lead)
+  end
+  function step_def.press(ctx, st, action)
+    if action == "k" and st[field] then return M.next(ctx, st) end
+    return step_def.show(ctx, st)
+  end
+  return step_def
+end
 
-S.lm = {
-  show = function(ctx, st, lead)
-    return view.screen(ctx, "lm", t(ctx, "checkout.landmark.ask"), rows(keep_row(ctx, "lm", st.landmark)), lead)
-  end,
-  text = text_step("landmark", "landmark"),
-  press = function(ctx, st, action)
-    if action == "k" and st.landmark then return M.next(ctx, st) end
-    return S.lm.show(ctx, st)
-  end,
-}
+S.ad = typed_step("ad", "address", "checkout.address.ask")
+S.lm = typed_step("lm", "landmark", "checkout.landmark.ask")
 
 -- {======================================================================
 -- lc — the zone: from a location pin, or from a district chosen by name.

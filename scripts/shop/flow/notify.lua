@@ -61,12 +61,15 @@ function M.florist_post(o, items)
   return msg
 end
 
-local function edit_florist_post(o, items)
-  if not (o.florist_chat_id and o.florist_msg_id) then return end
+-- Edits the post of `kind` ("florist": the florists' channel, "courier":
+-- the couriers' group) to the order's state now, if it was posted.
+local function edit_post(kind, o, items)
+  local chat, msg_id = o[kind .. "_chat_id"], o[kind .. "_msg_id"]
+  if not (chat and msg_id) then return end
   local lang = M.staff_lang()
-  local ok, err, code = out.edit(lang, o.florist_chat_id, o.florist_msg_id,
-    texts.florist_post(lang, o, items), texts.florist_markup(lang, o))
-  if not ok then warn("florist post edit", o, err, code) end
+  local ok, err, code = out.edit(lang, chat, msg_id,
+    texts[kind .. "_post"](lang, o, items), texts[kind .. "_markup"](lang, o))
+  if not ok then warn(kind .. " post edit", o, err, code) end
 end
 
 -- {======================================================================
@@ -83,14 +86,6 @@ local function courier_post(o, items)
   local msg, err, code = out.send(lang, chat, texts.courier_post(lang, o, items), texts.courier_markup(lang, o))
   if not msg then return warn("courier post", o, err, code) end
   store.set_courier_post(o.id, msg.chat and msg.chat.id or chat, msg.message_id)
-end
-
-local function edit_courier_post(o, items)
-  if not (o.courier_chat_id and o.courier_msg_id) then return end
-  local lang = M.staff_lang()
-  local ok, err, code = out.edit(lang, o.courier_chat_id, o.courier_msg_id,
-    texts.courier_post(lang, o, items), texts.courier_markup(lang, o))
-  if not ok then warn("courier post edit", o, err, code) end
 end
 
 -- The address and the rest, to the courier who took the order.
@@ -126,10 +121,10 @@ end
 -- at the screen already).
 function M.after(o, to, by_customer)
   local items = store.items(store.pg, o.id)
-  edit_florist_post(o, items)
+  edit_post("florist", o, items)
   if to == "ready" then courier_post(o, items) end
   if to == "delivering" then route(o) end
-  if to == "delivering" or to == "delivered" or to == "cancelled" then edit_courier_post(o, items) end
+  if to == "delivering" or to == "delivered" or to == "cancelled" then edit_post("courier", o, items) end
   customer(o, to, by_customer)
 end
 
