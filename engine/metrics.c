@@ -12,13 +12,18 @@
 #include "metrics.h"
 
 #define MAX_SERIES 1024
-#define NBUCKETS 14
+#define NBUCKETS 19
 
 enum { M_COUNTER, M_GAUGE, M_HISTOGRAM };
 
+/* One set of bounds for every histogram: sub-millisecond requests up to
+** human-scale waits. The long end (1 min .. 1 h) is for business timings
+** such as order-to-acceptance, whose target (15 min) must fall between two
+** bounds for a dashboard to show "share within target". */
 static const double bucket_bounds[NBUCKETS] = {0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025,
                                                0.05,   0.1,   0.25,   0.5,   1,    2.5,
-                                               5,      30};
+                                               5,      30,    60,     300,   900,  1800,
+                                               3600};
 
 typedef struct series {
   char *name, *labels;  /* labels may be "" */
