@@ -524,7 +524,11 @@ static int k_eval(lua_State *L, int status, lua_KContext ctx) {
 
   sched_task *t = sched_current(L);
   rds_client_t *c = client_of(L);
-  int n = lua_gettop(L) - 3;
+  /* Counted from what the call was, not from the stack's top: with more
+  ** than SMALL_ARGS arguments send_one left its argv userdata above them. */
+  int nkeys = (int)lua_tointeger(L, 6);
+  int nargs = lua_istable(L, 3) ? (int)lua_rawlen(L, 3) : 0;
+  int n = 3 + nkeys + nargs;
   const char *argv_s[SMALL_ARGS], **argv = argv_s;
   size_t lens_s[SMALL_ARGS], *lens = lens_s;
   if (n > SMALL_ARGS) {

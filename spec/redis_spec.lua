@@ -162,6 +162,16 @@ describe("redis", function()
       assert.are.same({ 1 }, redis.call("SCRIPT", "EXISTS", s.sha))
     end)
 
+    it("re-sends every argument after NOSCRIPT, also past 16 of them", function()
+      local s = redis.script("return {#KEYS, #ARGV, ARGV[#ARGV]}")
+      local keys, args = { k("a"), k("b") }, {}
+      for i = 1, 30 do args[i] = "a" .. i end
+      assert.are.equal("OK", redis.call("SCRIPT", "FLUSH"))
+      assert.are.same({ 2, 30, "a30" }, s:eval(keys, args))
+      assert.are.equal("OK", redis.call("SCRIPT", "FLUSH"))
+      assert.are.same({ 0, 1, "x" }, s:eval(nil, { "x" }))
+    end)
+
     it("takes keys and args as optional", function()
       assert.are.equal(7, redis.script("return 7"):eval())
     end)
