@@ -26,6 +26,11 @@ M.CANCEL_REASON_MAX_CHARS = 300
 -- A customer's comment on the bouquet photo, forwarded to the florists.
 M.COMMENT_MAX_CHARS = 1000
 
+-- A new order whose post to the florists' channel failed (Telegram's
+-- limits, a network error, an engine stopping right after the commit) is
+-- posted again after this many seconds; the engine looks every as often.
+M.REPOST_AFTER_SECONDS = 60
+
 -- "📦 My orders" shows the customer's newest orders, this many.
 M.MY_ORDERS_SHOWN = 10
 
@@ -34,7 +39,8 @@ function M.selfcheck()
   if M.CANCEL_REASON_MIN_CHARS < 1 or M.CANCEL_REASON_MAX_CHARS < M.CANCEL_REASON_MIN_CHARS then
     return false, "cancel reason limits are inconsistent"
   end
-  if M.AWAIT_MINUTES < 1 or M.MY_ORDERS_SHOWN < 1 or M.COMMENT_MAX_CHARS < 1 then
+  if M.AWAIT_MINUTES < 1 or M.MY_ORDERS_SHOWN < 1 or M.COMMENT_MAX_CHARS < 1
+      or M.REPOST_AFTER_SECONDS < 5 then
     return false, "limits must be positive"
   end
   return true

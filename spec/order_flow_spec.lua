@@ -279,6 +279,29 @@ describe("order flow", function()
     assert.equal("s:asm:" .. s.id, post.reply_markup.inline_keyboard[1][1].callback_data)
   end)
 
+  it("posts again an order whose florists' post never went out, once", function()
+    local s = shop()
+    local redis = require "redis"
+    -- another process is posting it right now: this one keeps off
+    assert(redis.call("SET", "flow:posting:" .. s.id, "1", "EX", 30))
+    local msg, why = flow.placed(s.id)
+    assert.is_nil(msg)
+    assert.equal("being posted", why)
+    redis.call("DEL", "flow:posting:" .. s.id)
+    -- that post failed long ago (the claim lapsed): the sweep posts it
+    assert(pg.query("UPDATE orders SET created_at = now() - interval '1 hour' WHERE id = $1", s.id))
+    local ch = emu.chats[emu.florists]
+    local n = #ch.messages
+    assert.truthy(flow.repost_unposted() >= 1)
+    local row = fx.row(s.id)
+    assert.truthy(row.florist_msg_id, "posted and remembered")
+    assert.equal("s:acc:" .. s.id, ch.messages[#ch.messages].reply_markup.inline_keyboard[1][1].callback_data)
+    assert.truthy(#ch.messages > n)
+    n = #ch.messages
+    flow.repost_unposted()
+    assert.equal(n, #ch.messages, "not twice")
+  end)
+
   it("records the order-to-acceptance time as a histogram", function()
     local before = engine.metrics():match("guldasta_order_accept_seconds_count (%d+)")
     local s = shop()

@@ -10,6 +10,11 @@ function M.install()
   local router = require "bot.router"
   tg.on_update(router.handle)
   tg.start()
+  -- orders whose florists' post failed are posted again (shop/order_flow.lua)
+  local rules = require "rules"
+  require("timer").every(rules.orders.REPOST_AFTER_SECONDS, function()
+    require("shop.order_flow").repost_unposted()
+  end)
 end
 
 return M

@@ -34,6 +34,7 @@
 -- None of those can undo the move.
 local log = require "log"
 local pg = require "pg"
+local redis = require "redis"
 local engine = require "engine"
 local rules = require "rules"
 local users = require "bot.users"
@@ -238,11 +239,42 @@ function M.items(order_id) return store.items(store.pg, order_id) end
 -- A new order
 -- =======================================================================
 
+-- Posting is claimed in Redis for a while (flow:posting:<id>), so the
+-- checkout's post and the sweep below, or two engine processes, never post
+-- one order twice; a post that failed lets the claim lapse and is tried
+-- again by the sweep.
+local POST_CLAIM_SECONDS = 120
+
 function M.placed(order_id)
   local o = M.get(order_id)
   if not o then return nil, "no such order" end
   if o.florist_msg_id then return true end   -- posted already (a retried checkout)
-  return notify.florist_post(o, store.items(store.pg, o.id))
+  local claim = redis.call("SET", "flow:posting:" .. o.id, "1", "NX", "EX", POST_CLAIM_SECONDS)
+  if claim == redis.null then return nil, "being posted" end
+  local msg, err = notify.florist_post(o, store.items(store.pg, o.id))
+  if not msg then redis.call("DEL", "flow:posting:" .. o.id) end
+  return msg, err
+end
+
+-- New orders older than rules.orders.REPOST_AFTER_SECONDS that never
+-- reached the florists' channel, posted now. Run by a timer in every
+-- engine process (bot/init.lua); the claim above keeps them from racing.
+-- Returns how many were posted.
+function M.repost_unposted()
+  local age = rules.orders.REPOST_AFTER_SECONDS
+  local rows = pg.query([[SELECT id FROM orders
+                          WHERE status IN ('new', 'paid') AND florist_msg_id IS NULL
+                            AND created_at < now() - make_interval(secs => $1)
+                          ORDER BY id LIMIT 50]], age)
+  if not rows then return 0 end
+  local posted = 0
+  for _, r in ipairs(rows) do
+    local ok, msg = pcall(M.placed, r.id)
+    if ok and msg then posted = posted + 1
+    elseif not ok then log.error("order flow: repost failed", { order = r.id, err = tostring(msg) }) end
+  end
+  if posted > 0 then log.info("orders posted to the florists again", { count = posted }) end
+  return posted
 end
 
 return M
