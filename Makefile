@@ -3,13 +3,14 @@
 #   make test       ASan/UBSan build, private PostgreSQL + Redis, ctest and
 #                   the Lua specs; last line "N passed, N failed"
 #   make demo       the bot locally, in the foreground (Ctrl-C stops all)
-#   make bench      wrk against a Release build, then the bot benchmark
+#   make bench      wrk against a Release build, then the bot and order benchmarks
 #   make bench-bot  only the bot benchmark (bench/README.md)
+#   make bench-orders  only the order benchmark (bench/README.md)
 #   make fuzz       60 s of libFuzzer on the HTTP request parser
 #   make check      compile and self-test scripts, rules and templates
 # Every target but clean first runs tools/deps.sh, a no-op once installed.
 
-.PHONY: deps build build-asan test demo bench bench-bot fuzz check clean
+.PHONY: deps build build-asan test demo bench bench-bot bench-orders fuzz check clean
 MAKEFLAGS += --no-print-directory
 .DEFAULT_GOAL := build
 
@@ -35,6 +36,9 @@ bench: deps build
 
 bench-bot: deps build
 	@tools/bench.sh build/release bot
+
+bench-orders: deps build
+	@tools/bench.sh build/release orders
 
 # The core library is instrumented too (SANITIZE + fuzzer-no-link): without
 # it libFuzzer would see coverage of the fuzz target's own file only, and

@@ -12,10 +12,14 @@
 # the emulator as Telegram in its own process, `guldasta serve` long
 # polling it, simulated customers browsing the catalog. `tools/bench.sh
 # BUILD_DIR bot` runs only that part (make bench-bot).
+#
+# Last, the order benchmark of issue 4 (bench/order_bench.lua): whole
+# purchases through the emulator and florists accepting them. `tools/bench.sh
+# BUILD_DIR orders` runs only that part (make bench-orders).
 set -euo pipefail
 
 cd "$(dirname "$0")/.."
-[ $# -ge 1 ] && [ $# -le 2 ] || { echo "usage: $0 BUILD_DIR [bot]" >&2; exit 2; }
+[ $# -ge 1 ] && [ $# -le 2 ] || { echo "usage: $0 BUILD_DIR [bot|orders]" >&2; exit 2; }
 only_bot=${2:-}
 bin=$(cd "$1" && pwd)
 [ -x "$bin/guldasta" ] || { echo "bench.sh: no $bin/guldasta (build first)" >&2; exit 1; }
@@ -57,8 +61,16 @@ bot_bench() {
     echo "bench: the bot (bench/bot_bench.lua) ..." >&2
     BENCH_LOG_DIR=$PWD/$svc "$bin/guldasta" run bench/bot_bench.lua
 }
+order_bench() {
+    echo "bench: the orders (bench/order_bench.lua) ..." >&2
+    BENCH_LOG_DIR=$PWD/$svc "$bin/guldasta" run bench/order_bench.lua
+}
 if [ "$only_bot" = bot ]; then
     bot_bench
+    exit 0
+fi
+if [ "$only_bot" = orders ]; then
+    order_bench
     exit 0
 fi
 
@@ -120,3 +132,4 @@ kill -TERM "$serve_pid" 2>/dev/null || true
 wait "$serve_pid" 2>/dev/null || true
 serve_pid=
 bot_bench
+order_bench
