@@ -20,6 +20,7 @@ local fx = require "support.orders"
 local bot = require "support.bot"
 local i18n = require "i18n"
 local pg = require "pg"
+local eventually = require("support.server").eventually
 
 local function T(lang, key, vars) return i18n.str(i18n.t(lang, key, vars)) end
 local function is(text) return function(m) return bot.body(m) == text end end
@@ -37,6 +38,15 @@ local function press_data(u, m, prefix, last)
   end
   assert(found, "no button " .. prefix .. " on: " .. bot.body(m):sub(1, 300))
   return u:press(m, found.callback_data)
+end
+
+-- The florists' post once it carries the button `data` (a post is edited
+-- after the commit, beside the customer's notice, so either may come first).
+local function post_with(emu, post, data)
+  return eventually(function()
+    local cur = emu.chats[post.chat.id].by_id[post.message_id]
+    for _, b in ipairs(bot.buttons(cur)) do if b.callback_data == data then return cur end end
+  end, 10, "the post's " .. data)
 end
 
 describe("an order from /start to delivered", function()
@@ -133,11 +143,11 @@ describe("an order from /start to delivered", function()
       q = fu:press(post, "s:acc:" .. id)
       assert.equal(T(lang, "flow.done.accepted", { id = id }), fu:wait_answer(q, 10).text)
       cu:wait_message(is(T(lang, "flow.customer.accepted", { id = id })), 10)
-      post = emu.chats[emu.florists].by_id[post.message_id]
+      post = post_with(emu, post, "s:asm:" .. id)
       q = fu:press(post, "s:asm:" .. id)
       fu:wait_answer(q, 10)
       cu:wait_message(is(T(lang, "flow.customer.assembling", { id = id })), 10)
-      post = emu.chats[emu.florists].by_id[post.message_id]
+      post = post_with(emu, post, "s:rdy:" .. id)
       q = fu:press(post, "s:rdy:" .. id)
       fu:wait_message(is(T(lang, "flow.ask_photo", { id = id })), 10)
       local photo = fu:send_photo()

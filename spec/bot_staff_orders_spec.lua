@@ -13,6 +13,7 @@ local fx = require "support.orders"
 local bot = require "support.bot"
 local i18n = require "i18n"
 local flow = require "shop.order_flow"
+local eventually = require("support.server").eventually
 
 local function T(lang, key, vars) return i18n.str(i18n.t(lang, key, vars)) end
 local says = bot.says
@@ -64,8 +65,10 @@ describe("staff orders through the bot", function()
       local q = fu:press(post, "s:acc:" .. id)
       assert.equal(T(lang, "flow.done.accepted", { id = id }), fu:wait_answer(q, 10).text)
       cu:wait_message(is(T(lang, "flow.customer.accepted", { id = id })), 10)
-      post = current(emu.florists, post)
-      assert.truthy(post.text:find(T(staff, "flow.post.state.accepted", { name = florist.name }), 1, true))
+      post = eventually(function()
+        local cur = current(emu.florists, post)
+        return cur.text:find(T(staff, "flow.post.state.accepted", { name = florist.name }), 1, true) and cur
+      end, 10, "the florists' post to name the florist")
 
       -- assembling
       q = fu:press(post, "s:asm:" .. id)
@@ -118,14 +121,20 @@ describe("staff orders through the bot", function()
       end
       cu:wait_message(is(T(lang, "flow.customer.delivering", { id = id,
         slot = T(lang, "flow.slot", { date = "08.03.2030", from = "09:00", to = "12:00" }) })), 10)
-      assert.truthy(current(emu.couriers, gpost).text:find(T(staff, "flow.courier.taken", { name = courier.name }), 1, true))
+      -- posts are edited after the commit, beside the customer's notice: wait for them
+      eventually(function()
+        return current(emu.couriers, gpost).text:find(T(staff, "flow.courier.taken", { name = courier.name }), 1, true)
+      end, 10, "the couriers' post to name the courier")
 
       -- delivered, from the route card
       q = ku:press(route, "s:dlv:" .. id)
       assert.equal(T(lang, "flow.done.delivered", { id = id }), ku:wait_answer(q, 10).text)
       cu:wait_message(is(T(lang, "flow.customer.delivered", { id = id })), 10)
-      assert.is_nil(current(ku.id, route).reply_markup, "the route card loses its buttons")
-      assert.truthy(current(emu.florists, post).text:find(T(staff, "flow.post.state.delivered"), 1, true))
+      eventually(function() return current(ku.id, route).reply_markup == nil end, 10,
+        "the route card to lose its buttons")
+      eventually(function()
+        return current(emu.florists, post).text:find(T(staff, "flow.post.state.delivered"), 1, true)
+      end, 10, "the florists' post to say delivered")
       assert.equal("delivered", fx.row(id).status)
       assert.equal(25, fx.on_hand(rose))
       assert.equal(6, #fx.events(id))
@@ -197,8 +206,10 @@ describe("staff orders through the bot", function()
     mu:send("Out of peonies")
     mu:wait_message(is(T("uz", "flow.cancelled", { id = id })), 10)
     cu:wait_message(is(T("ru", "flow.customer.cancelled", { id = id, reason = "Out of peonies" })), 10)
-    local cur = current(emu.florists, post)
-    assert.truthy(cur.text:find(T("ru", "flow.post.state.cancelled", { reason = "Out of peonies" }), 1, true))
+    local cur = eventually(function()
+      local c = current(emu.florists, post)
+      return c.text:find(T("ru", "flow.post.state.cancelled", { reason = "Out of peonies" }), 1, true) and c
+    end, 10, "the florists' post to say cancelled")
     assert.is_nil(cur.reply_markup)
     assert.equal(manager.id, fx.events(id)[2].actor)
   end)

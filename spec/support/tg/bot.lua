@@ -101,7 +101,19 @@ function M.start(dir, emu, opts)
   for k, v in pairs(opts.env or {}) do env[k] = v end
   local b = setmetatable({ env = env, port = port, url = "http://127.0.0.1:" .. port,
                            log_path = os.tmpname(), secret = env.WEBHOOK_SECRET }, Bot)
-  return b:launch()
+  -- free_port is a guess: another process may take the port between the
+  -- probe and the bind. Then the first start moves to another port (the
+  -- webhook URL with it, when it is our own); restarts keep theirs.
+  for attempt = 1, 5 do
+    local ok, err = pcall(b.launch, b)
+    if ok then return b end
+    if opts.port or attempt == 5 or not tostring(err):find("address already in use", 1, true) then error(err, 0) end
+    local old = b.port
+    b.port = free_port()
+    b.url = "http://127.0.0.1:" .. b.port
+    env.HTTP_LISTEN = "127.0.0.1:" .. b.port
+    if env.WEBHOOK_URL then env.WEBHOOK_URL = env.WEBHOOK_URL:gsub(":" .. old .. "/", ":" .. b.port .. "/", 1) end
+  end
 end
 
 return M
