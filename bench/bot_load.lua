@@ -21,39 +21,23 @@
 --   closed  `concurrency` customers, each sending its next update as soon
 --           as the previous one is answered (the grammY figures' shape);
 --           every update goes to the next of `users` chats in turn.
-local Emulator = require "support.emulator"
-local http = require "http"
-local json = require "json"
+local load = require "bench.lib.load"
+local crowd = require "bench.lib.crowd"
+local stats = require "bench.lib.stats"
 local timer = require "timer"
-local config = require "config"
+local http = require "http"
 
-local port = tonumber((...) or os.getenv("EMULATOR_LISTEN") or "")
-assert(port, "usage: guldasta run bench/bot_load.lua PORT")
-
-local emu = Emulator.start {
-  token = config.bot_token, host = "127.0.0.1", port = port,
-  log_calls = false, webhook_retry_cap = 5,
-}
+local emu, port = load.start("bench/bot_load.lua", (...))
 
 local BASE_ID = 900000000                   -- bench customers' Telegram ids: BASE_ID + 1..users
 local SEARCHES = { "atirgul", "роза", "lola", "qo'g'irchoq", "qoʻgʻirchoq", "қизил", "пион",
                    "guldasta", "oq", "xrizantema", "savat", "tulpan", "гул", "orxideya" }
 local MIX = { { "start", 15 }, { "browse", 35 }, { "card", 25 }, { "search", 25 } }
 
-local people = {}         -- index -> state { u =, q = {pending...}, msg = last bot message with buttons }
-local by_chat = {}        -- chat id -> state
+-- a customer's state: q = its updates waiting for a reply (oldest first),
+-- msg = the bot's last message to it with buttons
+local people = crowd.new(emu, BASE_ID, function(st) st.q = {} end)
 local step                -- the running step's counters, or nil
-
-local function person(i)
-  local st = people[i]
-  if not st then
-    local id = BASE_ID + i
-    st = { u = emu:user { id = id, first_name = "User" .. id }, q = {}, i = i }
-    people[i] = st
-    by_chat[id] = st
-  end
-  return st
-end
 
 local function pick_kind()
   local r = math.random(100)
@@ -113,14 +97,10 @@ local function send(st, slot)
   if #st.u.chat.messages > 24 then emu:trim(st.u.chat.id, 6) end
 end
 
+local function idle(st) return #st.q == 0 end
+
 -- The next customer in turn with nothing pending (nil when all are busy).
-local function next_person()
-  for _ = 1, step.users do
-    step.cursor = step.cursor % step.users + 1
-    local st = person(step.cursor)
-    if #st.q == 0 then return st end
-  end
-end
+local function next_person() return people:next(step, idle) end
 
 local function fire(slot)
   local st = next_person()
@@ -132,7 +112,7 @@ end
 -- Every change the bot makes in a chat: the first one after an update is
 -- its reply.
 emu.on_change = function(m, chat)
-  local st = by_chat[chat.id]
+  local st = people.by_chat[chat.id]
   if not st then return end
   if m.reply_markup then st.msg = m end
   local p = table.remove(st.q, 1)
@@ -144,27 +124,15 @@ emu.on_change = function(m, chat)
   if p.slot and step.closed and not step.stopping then fire(p.slot) end
 end
 
-local function percentile(sorted, q)
-  if #sorted == 0 then return nil end
-  return sorted[math.max(1, math.ceil(#sorted * q))]
-end
-
-local function forget_old_queries(now)
-  for id, q in pairs(emu.queries) do
-    if now - q.at > 20 then emu.queries[id] = nil end
-  end
-end
-
 -- Runs one step; returns its figures.
 local function run_step(o)
   local users, secs = o.users or 10000, o.secs or 20
-  for i = 1, users do person(i) end
-  for _, st in ipairs(people) do st.q = {} end
+  for i = 1, users do people:get(i) end
+  for _, st in ipairs(people.list) do st.q = {} end
   step = { sent = 0, replied = 0, lat = {}, kinds = {}, starved = 0, users = users,
            cursor = math.random(users), closed = o.mode == "closed" }
   local limited0, calls0 = emu.stats.rate_limited, emu.stats.calls
-  local methods0 = {}
-  for k, v in pairs(emu.stats.by_method) do methods0[k] = v end
+  local methods = load.calls_by_method(emu)
   local t0 = timer.monotonic()
   local stop_at = t0 + secs
   if step.closed then
@@ -199,36 +167,20 @@ local function run_step(o)
   end
   local elapsed = timer.monotonic() - t0
   step.stopping = true
-  -- let the last replies come in (bounded), so the tail counts them
-  local drain = timer.monotonic() + 5
-  while step.replied < step.sent and timer.monotonic() < drain do timer.sleep(0.01) end
-  local lat = step.lat
-  table.sort(lat)
+  load.drain(step, 5)
+  local lat = stats.summary(step.lat)
   local r = {
     mode = o.mode, rate = o.rate, users = users, concurrency = o.concurrency, secs = elapsed,
     sent = step.sent, replied = step.replied, unanswered = step.sent - step.replied,
-    throughput = #lat / elapsed, p50 = percentile(lat, 0.5), p90 = percentile(lat, 0.9),
-    p99 = percentile(lat, 0.99), max = lat[#lat], kinds = step.kinds, starved = step.starved,
-    timeouts = step.timeouts or 0, rate_limited = emu.stats.rate_limited - limited0,
-    bot_calls = emu.stats.calls - calls0, methods = {},
+    throughput = lat.n / elapsed, p50 = lat.p50, p90 = lat.p90, p99 = lat.p99, max = lat.max,
+    kinds = step.kinds, starved = step.starved, timeouts = step.timeouts or 0,
+    rate_limited = emu.stats.rate_limited - limited0, bot_calls = emu.stats.calls - calls0,
+    methods = methods(),
   }
-  for k, v in pairs(emu.stats.by_method) do
-    if v > (methods0[k] or 0) then r.methods[k] = v - (methods0[k] or 0) end
-  end
   step = nil
-  forget_old_queries(timer.monotonic())
-  collectgarbage()
+  load.tidy(emu, 20)
   return r
 end
 
-http.route("GET", "/bench/ready", function() return 200, { ok = true } end)
-http.route("POST", "/bench/step", function(req)
-  local o = json.decode(req.body)
-  if type(o) ~= "table" then return 400, { error = "bad step" } end
-  return 200, run_step(o)
-end)
 http.route("GET", "/bench/stats", function() return 200, emu.stats end)
-
-io.stdout:write("bot_load: http://127.0.0.1:" .. port .. "\n")
-io.stdout:flush()
-while true do timer.sleep(3600) end
+load.serve("bot_load", port, run_step)

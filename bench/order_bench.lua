@@ -38,9 +38,12 @@
 -- step), BENCH_USERS (2000 customers), BENCH_FLORISTS (10),
 -- BENCH_TG_LIMITS ("off"), BENCH_WEBHOOK=0 skips the last step (webhook
 -- mode at the largest concurrency), BENCH_LOG_DIR (/tmp).
+local conductor = require "bench.lib.conductor"
+local procfs = require "bench.lib.procfs"
+local report = require "bench.lib.report"
+local db = require "bench.lib.db"
 local proc = require "proc"
 local http = require "http"
-local json = require "json"
 local timer = require "timer"
 local engine = require "engine"
 local config = require "config"
@@ -61,61 +64,25 @@ local FLORIST_BASE = 919000000
 local STOCK = 100000000              -- units of every product: never the limit
 local SLOT_RESET_EVERY = 0.1         -- s
 local SLOT_RESET_AT = 2              -- taken places that trigger the reset
-local exe = engine.executable()
-local CORES = 0
-do
-  local f = io.open("/proc/cpuinfo")
-  for _ in (f and f:read("a") or ""):gmatch("processor%s*:") do CORES = CORES + 1 end
-  if f then f:close() end
-  CORES = math.max(1, CORES)
-end
-local root = config.root
-local logdir = os.getenv("BENCH_LOG_DIR") or "/tmp"
+local CORES = procfs.cores()
 local florist_chat = math.tointeger(tonumber(config.florist_chat_id or ""))
 assert(florist_chat, "FLORIST_CHAT_ID must be set (a number): the florists' channel")
 
--- A fresh token per run: the engine's Redis keys (update queues, dedupe
--- marks, limiter buckets) are per token, so an earlier run cannot
--- interfere. Carts and checkouts are per user and carry over; the
--- customers follow whatever screen they are shown.
-local token = "bench" .. crypto.hex(crypto.random_bytes(6)) .. ":x"
-local tg_prefix = "tg:" .. crypto.hex(crypto.sha256(token)):sub(1, 8) .. ":"
-
-local function say(...) io.stderr:write(string.format(...), "\n") end
+-- A fresh token per run (bench/lib/conductor.lua); carts and checkouts
+-- are per user and carry over: the customers follow whatever screen they
+-- are shown. tg_prefix: the engine's Redis keys of that token.
+local bench = conductor.new { logs = "bench-order", load = "bench/order_load.lua" }
+local tg_prefix = "tg:" .. crypto.hex(crypto.sha256(bench.token)):sub(1, 8) .. ":"
+local say, stop = conductor.say, conductor.stop
+local read_file, cpu_of, mem_of, machine_cpu = procfs.read, procfs.cpu, procfs.mem, procfs.machine_cpu
+-- `serve`'s part in lifting the engine's limiter (see the header)
+local serve_env = not REAL_LIMITS and { TG_GLOBAL_RATE = "1000000" } or nil
 
 local function per(total, n) return n > 0 and total / n or 0 end
 
 -- {=====================================================================
--- Processes
+-- The other processes' CPU, and the engine's own figures
 -- ======================================================================
-
-local function read_file(path)
-  local f = io.open(path)
-  if not f then return nil end
-  local s = f:read("a")
-  f:close()
-  return s
-end
-
--- utime + stime of pid, in seconds
-local function cpu_of(pid)
-  local s = read_file("/proc/" .. pid .. "/stat")
-  if not s then return nil end
-  local f = {}
-  for w in s:match("%) (.*)$"):gmatch("%S+") do f[#f + 1] = w end
-  return (tonumber(f[12]) + tonumber(f[13])) / 100
-end
-
--- The machine's busy time over all CPUs (seconds) and its total.
-local function machine_cpu()
-  local s = read_file("/proc/stat") or ""
-  local f = {}
-  for w in s:match("^cpu%s+([^\n]*)"):gmatch("%d+") do f[#f + 1] = tonumber(w) end
-  local total = 0
-  for _, v in ipairs(f) do total = total + v end
-  local idle = (f[4] or 0) + (f[5] or 0)
-  return (total - idle) / 100, total / 100
-end
 
 -- PostgreSQL's CPU: the postmaster and every backend alive now (the pool
 -- keeps its connections, so the bot's backends are all counted).
@@ -134,77 +101,6 @@ local redis_pid
 local function redis_cpu()
   redis_pid = redis_pid or tonumber(tostring(redis.call("INFO", "server")):match("process_id:(%d+)"))
   return redis_pid and cpu_of(redis_pid) or 0
-end
-
-local function mem_of(pid)
-  local s = read_file("/proc/" .. pid .. "/status") or ""
-  return tonumber(s:match("VmRSS:%s*(%d+)")), tonumber(s:match("VmHWM:%s*(%d+)"))
-end
-
-local function wait_http(url, p, secs, what)
-  local deadline = timer.monotonic() + secs
-  while timer.monotonic() < deadline do
-    if not p:running() then error(what .. " exited; see its log") end
-    local res = http.request { url = url, timeout = 2 }
-    if res and res.status == 200 then return end
-    timer.sleep(0.05)
-  end
-  p:kill("KILL")
-  p:wait()
-  error(what .. " did not answer " .. url)
-end
-
-local function stop(p)
-  if p and p:running() then
-    p:kill("TERM")
-    if not p:wait(10) then p:kill("KILL") p:wait() end
-  end
-end
-
-local base_env = { GULDASTA_ROOT = root, BOT_TOKEN = token, LOG_LEVEL = "warn" }
-
--- A random port may be taken: a few tries.
-local function retried(fn, ...)
-  local err
-  for _ = 1, 5 do
-    local ok, a, b = pcall(fn, ...)
-    if ok then return a, b end
-    err = a
-  end
-  error(err, 0)
-end
-
-local function start_emulator()
-  return retried(function()
-    local port = math.random(20000, 59000)
-    local log = logdir .. "/bench-order-emulator.log"
-    local env = { EMULATOR_LISTEN = tostring(port) }
-    for k, v in pairs(base_env) do env[k] = v end
-    local p = assert(proc.spawn({ exe, "run", "bench/order_load.lua", tostring(port) },
-      { env = env, stdout = log, stderr = log, cwd = root }))
-    local url = "http://127.0.0.1:" .. port
-    wait_http(url .. "/bench/ready", p, 15, "the emulator")
-    return p, url
-  end)
-end
-
-local function start_bot(api_url, webhook)
-  return retried(function()
-    local port = math.random(20000, 59000)
-    local log = logdir .. "/bench-order-serve.log"
-    local env = { HTTP_LISTEN = "127.0.0.1:" .. port, TELEGRAM_API_URL = api_url, WEBHOOK_URL = false }
-    if webhook then
-      env.WEBHOOK_URL = "http://127.0.0.1:" .. port .. "/telegram/webhook"
-      env.WEBHOOK_SECRET = "bench-secret"
-    end
-    if not REAL_LIMITS then env.TG_GLOBAL_RATE = "1000000" end
-    for k, v in pairs(base_env) do env[k] = v end
-    local p = assert(proc.spawn({ exe, "serve" }, { env = env, stdout = log, stderr = log, cwd = root }))
-    local f = io.open(logdir .. "/bench-order-serve.pid", "w")   -- for perf -p while it runs
-    if f then f:write(p:pid(), "\n") f:close() end
-    wait_http("http://127.0.0.1:" .. port .. "/healthz", p, 20, "guldasta serve")
-    return p, "http://127.0.0.1:" .. port
-  end)
 end
 
 -- The engine's /metrics as { ["name{labels}"] = value }.
@@ -243,20 +139,11 @@ local function must(rows, err)
   return rows
 end
 
-local function seed()
-  local res = assert(proc.run({ exe, "seed" }, { env = base_env, cwd = root, timeout = 300 }))
-  if res.code ~= 0 then error("guldasta seed failed:\n" .. res.stdout .. res.stderr) end
-end
-
--- Customers with a language (half ru, half uz) and the name the emulator
--- gives them; florists likewise, with the florist role (a user_roles row,
--- as scripts/cli/grant.lua would write it).
+-- The customers (bench/lib/db.lua); florists with a language too, and
+-- the florist role (a user_roles row, as scripts/cli/grant.lua would
+-- write it).
 local function register_people()
-  must(pg.query([[
-    INSERT INTO users (tg_id, name, lang)
-    SELECT $1::bigint + g, 'User' || ($1::bigint + g), CASE WHEN g % 2 = 0 THEN 'ru' ELSE 'uz' END
-      FROM generate_series(1, $2::int) g
-    ON CONFLICT (tg_id) DO UPDATE SET lang = EXCLUDED.lang, name = EXCLUDED.name]], CUSTOMER_BASE, USERS))
+  must(db.register_customers(CUSTOMER_BASE, USERS))
   must(pg.query([[
     WITH f AS (INSERT INTO users (tg_id, name, lang)
                SELECT $1::bigint + g, 'Florist' || g, 'ru' FROM generate_series(1, $2::int) g
@@ -275,12 +162,6 @@ local function fill_stock()
   local ids = {}
   for _, r in ipairs(rows) do ids[#ids + 1] = r.product_id end
   stock.forget(ids)
-end
-
-local function pg_commits()
-  local rows = pg.query([[SELECT sum(xact_commit)::bigint AS n FROM pg_stat_database
-                            WHERE datname = current_database()]])
-  return rows and tonumber(rows[1].n) or 0
 end
 
 local function redis_commands()
@@ -350,16 +231,12 @@ local function run_step(emu_url, emu_p, bot_p, bot_url, name, o)
   local c_bot, c_emu = cpu_of(bot_p:pid()), cpu_of(emu_p:pid())
   local c_pg, c_redis, c_busy = pg_cpu(), redis_cpu(), machine_cpu()
   local k_pg, k_redis = keeper.pg, keeper.redis
-  local q0 = pg_commits()
+  local q0 = db.commits()
   local r0 = redis_commands()
   local cs0 = redis_commandstats()
   local t0 = must(pg.query("SELECT now()::text AS t"))[1].t
   o.users, o.florists, o.secs = USERS, FLORISTS, o.secs or SECS
-  local res, err = http.request { method = "POST", url = emu_url .. "/bench/step",
-                                  headers = { ["Content-Type"] = "application/json" },
-                                  body = json.encode(o), timeout = o.secs + 60 }
-  assert(res and res.status == 200, "step failed: " .. tostring(err or (res and res.body)))
-  local r = json.decode(res.body)
+  local r = conductor.step(emu_url, o, o.secs)
   r.name = name
   pool.stop = true
   local m1 = metrics(bot_url)
@@ -379,7 +256,7 @@ local function run_step(emu_url, emu_p, bot_p, bot_url, name, o)
   r.rss, r.hwm = mem_of(bot_p:pid())
   -- the conductor's own statements are not the bot's: here the first
   -- commit count, now() and pg_cpu's query; the two INFOs; the keeper's
-  r.pg_tx = pg_commits() - q0 - 3 - (keeper.pg - k_pg)
+  r.pg_tx = db.commits() - q0 - 3 - (keeper.pg - k_pg)
   r.redis_cmds = redis_commands() - r0 - 2 - (keeper.redis - k_redis)
   r.redis_by = {}
   for name, v in pairs(redis_commandstats()) do
@@ -392,11 +269,10 @@ local function run_step(emu_url, emu_p, bot_p, bot_url, name, o)
   return r
 end
 
-local function ms(v) return v and string.format("%.1f", v * 1000) or "-" end
+local function ms(v) return report.ms(v, "-") end
 
 local function print_table(results)
-  local out = {}
-  local function line(...) out[#out + 1] = string.format(...) end
+  local line, flush = report.lines()
   line("")
   line("%-22s %8s %9s %7s %7s %7s %8s %8s %8s %8s %8s %8s %7s %7s %7s %5s", "step", "orders/s", "updates/s",
        "p50 ms", "p99 ms", "cnf p50", "cnf p99", "acc p50", "acc p99", "toast99", "RSS MB", "peak MB",
@@ -415,9 +291,7 @@ local function print_table(results)
   line("toast99: the same press to its answerCallbackQuery; lost: customer updates never answered.")
   for _, r in ipairs(results) do
     local n = math.max(1, r.orders + (r.drained_orders or 0))
-    local kinds = {}
-    for k, v in pairs(r.kinds or {}) do kinds[#kinds + 1] = k .. " " .. math.floor(v) end
-    table.sort(kinds)
+    local kinds = report.counts(r.kinds)
     local methods, calls = {}, 0
     for k, v in pairs(r.methods or {}) do
       methods[#methods + 1] = ("%s %.1f"):format(k, v / n)
@@ -460,24 +334,24 @@ local function print_table(results)
   line("")
   line("command: make bench-orders (or: guldasta run bench/order_bench.lua with DATABASE_URL, REDIS_URL,")
   line("FLORIST_CHAT_ID); BENCH_SECS=%s BENCH_USERS=%d BENCH_FLORISTS=%d BENCH_TG_LIMITS=%s; logs in %s/bench-order-*.log",
-       SECS, USERS, FLORISTS, REAL_LIMITS and "real" or "off", logdir)
-  io.stdout:write(table.concat(out, "\n"), "\n")
+       SECS, USERS, FLORISTS, REAL_LIMITS and "real" or "off", bench.logdir)
+  flush()
 end
 
 local function main()
   say("bench: seeding the catalog ...")
-  seed()
+  bench:seed()
   register_people()
   fill_stock()
   must(pg.query("UPDATE delivery_slots SET taken = 0 WHERE taken > 0"))
   engine.spawn(keep_out_of_the_way)
-  os.remove(logdir .. "/bench-order-serve.log")
-  os.remove(logdir .. "/bench-order-emulator.log")
-  local emu_p, emu_url = start_emulator()
+  os.remove(bench:log("serve.log"))
+  os.remove(bench:log("emulator.log"))
+  local emu_p, emu_url = bench:start_emulator()
   local bot_p
   local ok, err = pcall(function()
     local bot_url
-    bot_p, bot_url = start_bot(emu_url)
+    bot_p, bot_url = bench:start_serve(emu_url, false, serve_env)
     keeper.on = true
     local results = {}
     -- warm-up: photos uploaded once, caches and pools filled (not reported)
@@ -491,7 +365,7 @@ local function main()
       -- webhook: without the long poller's batch in the way
       local c = STEPS[#STEPS] or 200
       stop(bot_p)
-      bot_p, bot_url = start_bot(emu_url, true)
+      bot_p, bot_url = bench:start_serve(emu_url, true, serve_env)
       run_step(emu_url, emu_p, bot_p, bot_url, "warm-up", { concurrency = 10, secs = 3 })
       results[#results + 1] = run_step(emu_url, emu_p, bot_p, bot_url, ("webhook, %d customers"):format(c),
         { concurrency = c })
@@ -499,12 +373,7 @@ local function main()
     print_table(results)
   end)
   keeper.on, keeper.done = false, true
-  stop(bot_p)
-  stop(emu_p)
-  if not ok then
-    say("bench: %s", tostring(err))
-    os.exit(1)
-  end
+  bench:finish(ok, err)
 end
 
 main()

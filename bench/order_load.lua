@@ -43,23 +43,17 @@
 -- customers, each sending the next update as soon as the previous one is
 -- answered). A finished order frees its customer; the slot takes the next
 -- customer in turn, so carts and checkouts stay per person.
-local Emulator = require "support.emulator"
+local load = require "bench.lib.load"
+local crowd = require "bench.lib.crowd"
+local stats = require "bench.lib.stats"
 local methods = require "support.emulator.methods"
-local http = require "http"
-local json = require "json"
 local timer = require "timer"
 local config = require "config"
-
-local port = tonumber((...) or os.getenv("EMULATOR_LISTEN") or "")
-assert(port, "usage: guldasta run bench/order_load.lua PORT")
 
 -- Flood limits off: Telegram's real ones would cap the florists' channel
 -- at 20 posts a minute (bench/README.md); the engine's own limiter is
 -- the conductor's business.
-local emu = Emulator.start {
-  token = config.bot_token, host = "127.0.0.1", port = port,
-  log_calls = false, webhook_retry_cap = 5, limits = false,
-}
+local emu, port = load.start("bench/order_load.lua", (...), { limits = false })
 
 local CUSTOMER_BASE = 910000000      -- customers' Telegram ids: + 1..users (as in order_bench.lua)
 local FLORIST_BASE = 919000000       -- florists': + 1..florists
@@ -84,8 +78,7 @@ local CARDS = { "С днём рождения, мама! Люблю.", "Tugʻilg
 -- Pins in the city (zones Z1–Z2 of rules/pricing.lua): around Labi-hovuz.
 local SHOP = { lat = 39.7747, lon = 64.4179 }
 
-local people = {}       -- customer index -> state
-local by_chat = {}      -- chat id -> customer state
+local people = crowd.new(emu, CUSTOMER_BASE)   -- the customers, by index and by chat
 local florists = {}     -- index -> { u =, busy = press record | nil }
 local step              -- the running step's counters, or nil
 local pressed = {}      -- callback query id -> function(text) (its answer arrived)
@@ -137,17 +130,6 @@ end
 -- {=====================================================================
 -- Customers
 -- ======================================================================
-
-local function person(i)
-  local st = people[i]
-  if not st then
-    local id = CUSTOMER_BASE + i
-    st = { u = emu:user { id = id, first_name = "User" .. id }, i = i }
-    people[i] = st
-    by_chat[id] = st
-  end
-  return st
-end
 
 local act
 
@@ -348,16 +330,13 @@ local function customer_change(st, m)
   if st.p and step then return on_reply(st, m) end
 end
 
+local function untaken(st) return not st.slot end
+
 -- The next customer in turn not taken by a slot (nil when all are).
 function next_customer()
-  for _ = 1, step.users do
-    step.cursor = step.cursor % step.users + 1
-    local st = person(step.cursor)
-    if not st.slot then
-      st.p, st.confirm_at = nil, nil
-      return st
-    end
-  end
+  local st = people:next(step, untaken)
+  if st then st.p, st.confirm_at = nil, nil end
+  return st
 end
 
 -- {=====================================================================
@@ -461,7 +440,7 @@ end
 
 emu.on_change = function(m, chat)
   if chat.id == FLORIST_CHAT then return channel_change(m) end
-  local st = by_chat[chat.id]
+  local st = people.by_chat[chat.id]
   if st then return customer_change(st, m) end
 end
 
@@ -481,28 +460,13 @@ end
 -- A step
 -- ======================================================================
 
-local function percentile(sorted, q)
-  if #sorted == 0 then return nil end
-  return sorted[math.max(1, math.ceil(#sorted * q))]
-end
-
-local function summary(list)
-  table.sort(list)
-  return { n = #list, p50 = percentile(list, 0.5), p90 = percentile(list, 0.9),
-           p99 = percentile(list, 0.99), max = list[#list] }
-end
-
-local function forget_old_queries(now)
-  for id, q in pairs(emu.queries) do
-    if now - q.at > 30 then emu.queries[id] = nil end
-  end
-end
+local summary = stats.summary
 
 local function run_step(o)
   local users, secs = o.users or 2000, o.secs or 20
   local concurrency = math.min(o.concurrency or 10, users)
-  for i = 1, users do person(i) end
-  for _, st in ipairs(people) do st.p, st.slot = nil, nil end
+  for i = 1, users do people:get(i) end
+  for _, st in ipairs(people.list) do st.p, st.slot = nil, nil end
   for _, f in ipairs(florists) do f.busy = nil end
   pressed, pressing = {}, {}
   step = { sent = 0, replied = 0, lat = {}, kinds = {}, starved = 0, users = users, cursor = math.random(users),
@@ -510,8 +474,7 @@ local function run_step(o)
            error_samples = {}, timeouts = 0, florists = o.florists or 10, posts = 0, presses = 0,
            accept_edit = {}, accept_toast = {}, post_wait = {}, post_lag = {}, florist_timeouts = 0 }
   seen_at = {}
-  local methods0 = {}
-  for k, v in pairs(emu.stats.by_method) do methods0[k] = v end
+  local calls = load.calls_by_method(emu)
   local t0 = timer.monotonic()
   step.t0 = t0
   local stop_at = t0 + secs
@@ -552,9 +515,7 @@ local function run_step(o)
   end
   local elapsed = timer.monotonic() - t0
   step.stopping = true
-  -- the replies still on their way count (bounded)
-  local drain = timer.monotonic() + 5
-  while step.replied < step.sent and timer.monotonic() < drain do timer.sleep(0.01) end
+  load.drain(step, 5)
   local busy = 0
   for _, f in ipairs(florists) do if f.busy then busy = busy + 1 end end
   local r = {
@@ -568,26 +529,13 @@ local function run_step(o)
     posts = step.posts, presses = step.presses, posts_waiting = #posts, florists_busy = busy,
     florist_timeouts = step.florist_timeouts,
     accept_edit = summary(step.accept_edit), accept_toast = summary(step.accept_toast),
-    post_wait = summary(step.post_wait), post_lag = summary(step.post_lag), methods = {},
+    post_wait = summary(step.post_wait), post_lag = summary(step.post_lag), methods = calls(),
   }
-  for k, v in pairs(emu.stats.by_method) do
-    if v > (methods0[k] or 0) then r.methods[k] = v - (methods0[k] or 0) end
-  end
   step = nil
   local channel = emu.chats[FLORIST_CHAT]
   if #channel.messages > 3000 then emu:trim(FLORIST_CHAT, 1000) end
-  forget_old_queries(timer.monotonic())
-  collectgarbage()
+  load.tidy(emu, 30)
   return r
 end
 
-http.route("GET", "/bench/ready", function() return 200, { ok = true } end)
-http.route("POST", "/bench/step", function(req)
-  local o = json.decode(req.body)
-  if type(o) ~= "table" then return 400, { error = "bad step" } end
-  return 200, run_step(o)
-end)
-
-io.stdout:write("order_load: http://127.0.0.1:" .. port .. "\n")
-io.stdout:flush()
-while true do timer.sleep(3600) end
+load.serve("order_load", port, run_step)
