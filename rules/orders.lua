@@ -31,6 +31,11 @@ M.COMMENT_MAX_CHARS = 1000
 -- posted again after this many seconds; the engine looks every as often.
 M.REPOST_AFTER_SECONDS = 60
 
+-- A new order no florist has accepted after this many minutes is reported
+-- to the owner's chat (OWNER_CHAT_ID), once (domain.md R-T7; the shop's
+-- target for order-to-acceptance is 15 minutes).
+M.ESCALATE_UNCLAIMED_MINUTES = 10
+
 -- "📦 My orders" shows the customer's newest orders, this many.
 M.MY_ORDERS_SHOWN = 10
 
@@ -40,7 +45,7 @@ function M.selfcheck()
     return false, "cancel reason limits are inconsistent"
   end
   if M.AWAIT_MINUTES < 1 or M.MY_ORDERS_SHOWN < 1 or M.COMMENT_MAX_CHARS < 1
-      or M.REPOST_AFTER_SECONDS < 5 then
+      or M.REPOST_AFTER_SECONDS < 5 or M.ESCALATE_UNCLAIMED_MINUTES < 1 then
     return false, "limits must be positive"
   end
   return true

@@ -302,6 +302,36 @@ describe("order flow", function()
     assert.equal(n, #ch.messages, "not twice")
   end)
 
+  it("reports an order no florist took in time to the owner's chat, once", function()
+    local s = shop()
+    assert(flow.placed(s.id))
+    local owner_chat = -(2000000000000 + math.random(1, 99999999))
+    emu:chat(owner_chat, { type = "supergroup", title = "Owner" })
+    local config = require "config"
+    local saved = config.owner_chat_id
+    config.owner_chat_id = tostring(owner_chat)
+    -- other specs' old orders may be reported too: count only this one's
+    local want = T("ru", "flow.escalate", { id = s.id, minutes = 25 })
+    local function reports()
+      local n = 0
+      for _, m in ipairs(emu.chats[owner_chat].messages) do
+        if m.text and m.text:find("#" .. s.id .. " ", 1, true) then n = n + 1; assert.equal(want, m.text) end
+      end
+      return n
+    end
+    local ok, err = pcall(function()
+      flow.escalate_unclaimed()
+      assert.equal(0, reports(), "not yet: it is new")
+      assert(pg.query("UPDATE orders SET created_at = now() - interval '25 minutes' WHERE id = $1", s.id))
+      flow.escalate_unclaimed()
+      assert.equal(1, reports())
+      flow.escalate_unclaimed()
+      assert.equal(1, reports(), "once")
+    end)
+    config.owner_chat_id = saved
+    assert(ok, err)
+  end)
+
   it("records the order-to-acceptance time as a histogram", function()
     local before = engine.metrics():match("guldasta_order_accept_seconds_count (%d+)")
     local s = shop()

@@ -10,10 +10,13 @@ function M.install()
   local router = require "bot.router"
   tg.on_update(router.handle)
   tg.start()
-  -- orders whose florists' post failed are posted again (shop/order_flow.lua)
+  -- orders whose florists' post failed are posted again, and those no
+  -- florist took in time are reported to the owner (shop/order_flow.lua)
   local rules = require "rules"
   require("timer").every(rules.orders.REPOST_AFTER_SECONDS, function()
-    require("shop.order_flow").repost_unposted()
+    local flow = require "shop.order_flow"
+    flow.repost_unposted()
+    flow.escalate_unclaimed()
   end)
 end
 

@@ -277,4 +277,31 @@ function M.repost_unposted()
   return posted
 end
 
+-- New orders posted to the florists that nobody accepted within
+-- rules.orders.ESCALATE_UNCLAIMED_MINUTES, reported to the owner's chat —
+-- once per order (flow:escalated:<id>, kept a day). Run by the same timer
+-- as repost_unposted. Returns how many were reported.
+function M.escalate_unclaimed()
+  local minutes = rules.orders.ESCALATE_UNCLAIMED_MINUTES
+  local rows = pg.query([[SELECT id, floor(extract(epoch FROM now() - created_at) / 60)::int AS waited
+                            FROM orders
+                           WHERE status IN ('new', 'paid') AND florist_msg_id IS NOT NULL
+                             AND created_at < now() - make_interval(mins => $1)
+                             AND created_at > now() - interval '1 day'
+                           ORDER BY id LIMIT 50]], minutes)
+  if not rows then return 0 end
+  local told = 0
+  for _, r in ipairs(rows) do
+    if redis.call("SET", "flow:escalated:" .. r.id, "1", "NX", "EX", 86400) ~= redis.null then
+      local ok, msg = pcall(notify.escalate, r, r.waited)
+      if ok and msg then told = told + 1
+      else
+        redis.call("DEL", "flow:escalated:" .. r.id)   -- try again next time
+        if not ok then log.error("order flow: escalation failed", { order = r.id, err = tostring(msg) }) end
+      end
+    end
+  end
+  return told
+end
+
 return M

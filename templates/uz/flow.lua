@@ -25,6 +25,7 @@ return {
     card = "   💌 Tabriknoma (aynan): «{text}»",
   },
 
+  escalate = "⏰ #{id}-buyurtma {minutes} daqiqadan beri florist kutmoqda. Floristlar kanalini oching.",
   post = {
     title = "🆕 Buyurtma #{id}",
     slot = "📅 {slot}",

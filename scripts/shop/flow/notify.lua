@@ -42,6 +42,21 @@ local function warn(what, o, err, code)
 end
 
 -- {======================================================================
+-- The owner, about an order nobody took
+-- =======================================================================
+
+-- Tells OWNER_CHAT_ID that order o waits for a florist since `minutes`.
+-- Returns the message, or nil, err.
+function M.escalate(o, minutes)
+  local chat = M.chat(config.owner_chat_id)
+  if not chat then return nil, "no owner chat" end
+  local lang = M.staff_lang()
+  local msg, err, code = out.send(lang, chat, i18n.t(lang, "flow.escalate", { id = o.id, minutes = minutes }))
+  if not msg then warn("escalation", o, err, code) end
+  return msg, err
+end
+
+-- {======================================================================
 -- The florists' post
 -- =======================================================================
 
