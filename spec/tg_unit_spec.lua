@@ -30,6 +30,18 @@ describe("tg.update", function()
     assert.is_nil(update.chat_id_of({ update_id = 8, poll = { id = "p" } }))
   end)
 
+  it("orders by chat, and presses in a group or channel by chat and person", function()
+    local inbound = require "tg.inbound"
+    local a, b = { id = 5 }, { id = 6 }
+    local channel = { id = -1001, type = "channel" }
+    local private = { id = 5, type = "private" }
+    assert.are.equal("-1001:5", inbound.chat_key({ update_id = 1, callback_query = { id = "q", from = a, message = { chat = channel } } }))
+    assert.are.equal("-1001:6", inbound.chat_key({ update_id = 2, callback_query = { id = "r", from = b, message = { chat = channel } } }))
+    assert.are.equal("5", inbound.chat_key({ update_id = 3, callback_query = { id = "s", from = a, message = { chat = private } } }))
+    assert.are.equal("-1001", inbound.chat_key({ update_id = 4, message = { chat = { id = -1001, type = "supergroup" }, from = a } }))
+    assert.are.equal("_", inbound.chat_key({ update_id = 5, poll = { id = "p" } }))
+  end)
+
   it("decodes Bot API JSON with integer ids", function()
     local v = api.decode('{"update_id":123456789,"message":{"chat":{"id":-1001234567890},"location":{"latitude":39.77}}}')
     assert.are.equal("integer", math.type(v.update_id))

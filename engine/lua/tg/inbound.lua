@@ -10,7 +10,8 @@
 --     queued, so a webhook retry or a getUpdates re-delivery after a crash is
 --     recognised and dropped; it turns from "q" (queued) to "d" (done) when
 --     the handler has finished;
---   * per-chat order across processes: each chat has a list `tg:q:<chat>`
+--   * per-chat order across processes (button presses in a group or channel:
+--     per chat and person, see chat_key): each chat has a list `tg:q:<chat>`
 --     and a lock `tg:lock:<chat>`; only the lock's holder pops from the list,
 --     one update at a time, handler finished before the next one starts;
 --   * different chats concurrently: one unit of work per chat with work;
@@ -138,9 +139,22 @@ return {1, head}
 function M.set_handler(fn) handler = fn end
 function M.has_handler() return handler ~= nil end
 
+-- The unit of ordering: the chat, except for button presses in a group or
+-- channel, which are ordered per person pressing ("<chat>:<user>"). Ten
+-- florists pressing Accept on one post are ten people, not one
+-- conversation: the application settles who wins (a row lock), and
+-- queueing them behind each other only made every press wait for all the
+-- others. One person's presses, and everything typed in a group, keep
+-- their order.
 local function chat_key(update)
   local id = upd.chat_id_of(update)
-  return id ~= nil and tostring(id) or "_"
+  if id == nil then return "_" end
+  local q = update.callback_query
+  local chat = q and q.message and q.message.chat
+  if chat and chat.type ~= "private" and q.from and q.from.id then
+    return tostring(id) .. ":" .. tostring(q.from.id)
+  end
+  return tostring(id)
 end
 M.chat_key = chat_key
 
@@ -149,7 +163,8 @@ M.chat_key = chat_key
 -- this update only.
 local function handle(update, chat)
   local t0 = timer.monotonic()
-  context.enter(update, tonumber(chat) or chat)
+  -- the chat itself, not the ordering key: replies to it spend its credits
+  context.enter(update, upd.chat_id_of(update) or tonumber(chat) or chat)
   local ok, err = xpcall(handler, debug.traceback, update)
   context.leave()
   engine.observe("guldasta_tg_update_seconds", nil, timer.monotonic() - t0)
