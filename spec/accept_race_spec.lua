@@ -4,9 +4,9 @@
 --
 -- Twice: at the module (ten units of work calling flow.accept at one
 -- instant, so ten transactions really race for the row lock), and through
--- the bot (ten florists pressing the channel post's button; the bot handles
--- one chat's updates in order, so there the lock's job is done by the
--- queue, and the spec checks what people see).
+-- the bot (ten florists pressing the channel post's button: presses in a
+-- channel are queued per person, so the ten are handled side by side and
+-- race in PostgreSQL as well; the spec checks what people see).
 local fx = require "support.orders"
 local i18n = require "i18n"
 local engine = require "engine"
