@@ -15,7 +15,7 @@ PACKAGES=(
     build-essential cmake pkg-config clang libclang-rt-14-dev
     liblua5.4-dev lua5.4 lua-cjson lua-cjson-dev lua-busted
     libuv1-dev libpq-dev libhiredis-dev libcurl4-openssl-dev libssl-dev
-    libhttp-parser-dev
+    libhttp-parser-dev libjemalloc-dev
     postgresql redis-server
     wrk curl procps
     chromium
