@@ -95,20 +95,18 @@ local function member(list, v)
   return false
 end
 
-function M.packaging(code)
+-- The entry of M.PACKAGING whose `field` is `value`, or nil.
+local function packaging_by(field, value)
   for _, p in ipairs(M.PACKAGING) do
-    if p.code == code then return p end
+    if p[field] == value then return p end
   end
   return nil
 end
 
+function M.packaging(code) return packaging_by("code", code) end
+
 -- The packaging sold as catalog extra `product_code`, or nil.
-function M.packaging_of_product(product_code)
-  for _, p in ipairs(M.PACKAGING) do
-    if p.product == product_code then return p end
-  end
-  return nil
-end
+function M.packaging_of_product(product_code) return packaging_by("product", product_code) end
 
 function M.kind_of_occasion(occasion)
   if member(M.MOURNING_OCCASIONS, occasion) then return "mourning" end

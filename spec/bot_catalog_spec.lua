@@ -14,15 +14,9 @@ local NAMES = {
 
 describe("browsing the catalog", function()
   local b, fx
-
-  setup(function()
-    b = bot.start()
-    fx = bot.catalog(b)
-  end)
-  teardown(function()
-    bot.drop_catalog(fx)
-    if b then b:stop() end
-  end)
+  local start, stop = bot.catalog_fixture(function(bot_, fx_) b, fx = bot_, fx_ end)
+  setup(start)
+  teardown(stop)
 
   -- A user who has chosen `lang`; returns the user and the menu message.
   local function user_in(lang) return bot.user_in(b, lang) end

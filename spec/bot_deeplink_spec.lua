@@ -9,15 +9,9 @@ local function T(lang, key, vars) return i18n.str(i18n.t(lang, key, vars)) end
 
 describe("deep links", function()
   local b, fx
-
-  setup(function()
-    b = bot.start()
-    fx = bot.catalog(b)
-  end)
-  teardown(function()
-    bot.drop_catalog(fx)
-    if b then b:stop() end
-  end)
+  local start, stop = bot.catalog_fixture(function(bot_, fx_) b, fx = bot_, fx_ end)
+  setup(start)
+  teardown(stop)
 
   local function user_in(lang) return (bot.user_in(b, lang)) end
 

@@ -144,6 +144,26 @@ function M.drop_catalog(fx)
   pg.query("DELETE FROM categories WHERE code = $1", fx.code .. "-root")
 end
 
+-- For a describe block whose tests share one bot and the spec catalog:
+-- returns its setup and teardown (busted's setup/teardown are the spec
+-- file's, not ours to call). Setup starts both and hands them to
+-- `ready(b, fx)`; teardown drops them.
+--   local start, stop = bot.catalog_fixture(function(b_, fx_) b, fx = b_, fx_ end)
+--   setup(start); teardown(stop)
+function M.catalog_fixture(ready)
+  local b, fx
+  local function start()
+    b = M.start()
+    fx = M.catalog(b)
+    ready(b, fx)
+  end
+  local function stop()
+    M.drop_catalog(fx)
+    if b then b:stop() end
+  end
+  return start, stop
+end
+
 -- {======================================================================
 -- Reading what the bot sent
 -- =======================================================================
