@@ -21,6 +21,7 @@
 #include "gen.h"
 #include "log.h"
 #include "metrics.h"
+#include "profile.h"
 #include "sched.h"
 
 #define SCHED_MAGIC 0x7461736bu /* "task": tells a task from other extraspace users */
@@ -71,10 +72,12 @@ void sched_init(eng_t *e) {
   metrics_help("guldasta_units_total", "counter", "Units of work (requests, updates, timer ticks) handled");
   metrics_help("guldasta_units_failed_total", "counter", "Units of work that ended with a Lua error");
   metrics_help("guldasta_unit_seconds", "histogram", "Duration of units of work");
+  profile_start();
 }
 
 void sched_close(eng_t *e) {
   (void)e;
+  profile_stop();
   uv_check_stop(&S.check);
   uv_idle_stop(&S.idle);
   uv_close((uv_handle_t *)&S.check, NULL);
@@ -230,7 +233,9 @@ static void run(sched_task *t) {
   int nargs = t->started ? 0 : t->nargs;
   t->started = 1;
   S.running = 1;
+  profile_enter(t->co);
   int status = lua_resume(t->co, NULL, nargs, &nres);
+  profile_leave();
   S.running = 0;
   if (status == LUA_YIELD) {
     /* A plain coroutine.yield() in task code means "let others run": the

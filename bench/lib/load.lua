@@ -20,6 +20,11 @@ local M = {}
 -- EMULATOR_LISTEN; opts adds to or overrides the options both loads use.
 -- script names the file in the usage error.
 function M.start(script, arg, opts)
+  -- The load side holds every chat's recent messages: a heap of 100+ MB,
+  -- and a major collection of the generational collector is one
+  -- stop-the-world pass over all of it — a pause every customer's latency
+  -- would show. The incremental collector spreads the work.
+  collectgarbage("incremental")
   local port = tonumber(arg or os.getenv("EMULATOR_LISTEN") or "")
   assert(port, "usage: guldasta run " .. script .. " PORT")
   local o = { token = config.bot_token, host = "127.0.0.1", port = port,

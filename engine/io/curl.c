@@ -24,6 +24,7 @@
 #include <unistd.h>
 
 #include "io/curl.h"
+#include "io/http1.h"
 
 #define DEFAULT_TIMEOUT_MS 30000
 #define DEFAULT_MAX_BODY (64u * 1024 * 1024)
@@ -49,6 +50,7 @@ struct curl_multi {
   int nxfers;                         /* transfers given out and not yet freed */
   int handles;                        /* libuv handles not yet closed */
   int destroyed;
+  h1_pool_t *h1;                      /* plain-HTTP requests bypass libcurl (http1.h) */
 };
 
 typedef struct sock {
@@ -78,6 +80,13 @@ struct curl_xfer {
   curl_xfer_t *prev, *next;
   curl_result_t res;
   char errbuf[CURL_ERROR_SIZE];
+  /* what the plain-HTTP path needs to know (curl_xfer_start decides) */
+  char *url;
+  buf_t h1hdrs;                       /* header lines, "\r\n"-terminated */
+  int h1_unsafe;                      /* a header only libcurl should handle */
+  int follow;
+  int easy_used;                      /* options were set on easy: reset it before reuse */
+  h1_req_t *h1;                       /* running on the plain-HTTP path */
 };
 
 static void check_done(curl_multi_t *m);
@@ -305,6 +314,18 @@ static const char *code_of(CURLcode rc, int too_large) {
 /* Ends a running transfer and tells its owner. Called only from our libuv
 ** callbacks or from destroy, never from inside libcurl. */
 static void finish(curl_xfer_t *x, CURLcode rc, const char *code, const char *msg) {
+  if (x->h1) {                        /* the watchdog or destroy, on the plain path */
+    h1_cancel(x->h1);
+    x->h1 = NULL;
+    unlink_running(x);
+    x->state = X_DONE;
+    x->res.status = 0;
+    x->res.code = code;
+    x->res.error = msg;
+    buf_cstr(&x->res.body);
+    x->fn(x, x->ud);
+    return;
+  }
   curl_multi_remove_handle(x->m->multi, x->easy);
   unlink_running(x);
   x->state = X_DONE;
@@ -360,6 +381,7 @@ curl_multi_t *curl_multi_create(uv_loop_t *loop) {
     return NULL;
   }
   m->loop = loop;
+  m->h1 = h1_pool_new(loop);          /* NULL: every request goes to libcurl */
   uv_timer_init(loop, &m->timer);
   uv_timer_init(loop, &m->watchdog);
   m->timer.data = m->watchdog.data = m;
@@ -377,6 +399,8 @@ void curl_multi_destroy(curl_multi_t *m) {
   if (!m || m->destroyed) return;
   m->destroyed = 1;                   /* on_done may not start new transfers */
   while (m->running) finish(m->running, CURLE_ABORTED_BY_CALLBACK, "closed", "client closed");
+  h1_pool_close(m->h1);
+  m->h1 = NULL;
   while (m->idle) {
     curl_xfer_t *x = m->idle;
     m->idle = x->next;
@@ -444,6 +468,24 @@ static size_t on_header(char *p, size_t size, size_t n, void *ud) {
   return len;
 }
 
+/* Whether the environment names a proxy, read once: without one, each
+** transfer is told so (CURLOPT_PROXY ""), and curl stops looking the
+** variables up in the environment on every request — a measurable share
+** of a Bot API call's cost at thousands a second. With one, curl's own
+** handling (no_proxy included) applies as usual. */
+static int proxy_in_env(void) {
+  static int known = -1;
+  if (known < 0) {
+    const char *vars[] = { "http_proxy", "HTTP_PROXY", "https_proxy", "HTTPS_PROXY", "all_proxy", "ALL_PROXY" };
+    known = 0;
+    for (size_t i = 0; i < sizeof vars / sizeof *vars; i++) {
+      const char *v = getenv(vars[i]);
+      if (v && *v) known = 1;
+    }
+  }
+  return known;
+}
+
 /* The options every transfer starts with; again after each curl_easy_reset. */
 static void easy_defaults(curl_xfer_t *x) {
   CURL *e = x->easy;
@@ -462,6 +504,7 @@ static void easy_defaults(curl_xfer_t *x) {
   curl_easy_setopt(e, CURLOPT_OPENSOCKETDATA, x->m);
   curl_easy_setopt(e, CURLOPT_CLOSESOCKETFUNCTION, closesocket_cb);
   curl_easy_setopt(e, CURLOPT_CLOSESOCKETDATA, x->m);
+  if (!proxy_in_env()) curl_easy_setopt(e, CURLOPT_PROXY, "");
 }
 
 /* Everything a transfer's options and results hold, the easy handle and the
@@ -486,6 +529,11 @@ static void xfer_clear(curl_xfer_t *x) {
   x->res.status = 0;
   x->res.code = x->res.error = NULL;
   x->res.nheaders = 0;
+  free(x->url);
+  x->url = NULL;
+  buf_reset(&x->h1hdrs);
+  x->h1_unsafe = x->follow = 0;
+  x->h1 = NULL;
 }
 
 static void keep_small(buf_t *b, size_t max) {
@@ -499,6 +547,8 @@ static void xfer_destroy(curl_xfer_t *x) {
   buf_free(&x->post);
   buf_free(&x->res.body);
   buf_free(&x->res.headers);
+  buf_free(&x->h1hdrs);
+  free(x->url);
   free(x);
 }
 
@@ -524,16 +574,21 @@ curl_xfer_t *curl_xfer_new(curl_multi_t *m) {
     buf_init(&x->post);
     buf_init(&x->res.body);
     buf_init(&x->res.headers);
+    buf_init(&x->h1hdrs);
     xfer_clear(x);
   }
   x->m = m;
   m->nxfers++;
-  easy_defaults(x);
   return x;
 }
 
+/* The URL is only kept here: libcurl sees it (and every other option) in
+** curl_xfer_start, and only when the transfer is its to do. */
 int curl_xfer_set_url(curl_xfer_t *x, const char *url) {
-  return curl_easy_setopt(x->easy, CURLOPT_URL, url) == CURLE_OK ? 0 : -1;
+  if (strpbrk(url, "\r\n")) return -1;
+  free(x->url);
+  x->url = strdup(url);
+  return x->url ? 0 : -1;
 }
 
 void curl_xfer_set_method(curl_xfer_t *x, const char *method) {
@@ -546,6 +601,13 @@ int curl_xfer_add_header(curl_xfer_t *x, const char *line) {
   if (!l) return -1;
   x->hdrs = l;
   if (strncasecmp(line, "expect:", 7) == 0) x->has_expect = 1;
+  /* headers that change how the message is framed or routed: libcurl's */
+  static const char *const framing[] = { "host:", "content-length:", "transfer-encoding:",
+                                         "connection:", "expect:", "upgrade:", "te:" };
+  for (size_t i = 0; i < sizeof framing / sizeof *framing; i++)
+    if (strncasecmp(line, framing[i], strlen(framing[i])) == 0) x->h1_unsafe = 1;
+  buf_adds(&x->h1hdrs, line);
+  buf_adds(&x->h1hdrs, "\r\n");
   return 0;
 }
 
@@ -571,17 +633,21 @@ int curl_xfer_add_part(curl_xfer_t *x, const char *name, const char *data, size_
 void curl_xfer_set_timeout(curl_xfer_t *x, uint64_t ms) { x->timeout_ms = ms ? ms : 1; }
 void curl_xfer_set_max_body(curl_xfer_t *x, size_t bytes) { x->max_body = bytes; }
 
-void curl_xfer_set_follow(curl_xfer_t *x, int max_redirects) {
-  curl_easy_setopt(x->easy, CURLOPT_FOLLOWLOCATION, max_redirects > 0 ? 1L : 0L);
-  curl_easy_setopt(x->easy, CURLOPT_MAXREDIRS, (long)max_redirects);
-}
+void curl_xfer_set_follow(curl_xfer_t *x, int max_redirects) { x->follow = max_redirects; }
 
 /* Method and body are applied here, once everything is known: a body without
 ** a method means POST, and a custom method keeps its body. libcurl would add
 ** "Expect: 100-continue" to big bodies and wait for the server's answer; we
 ** turn that off unless the caller asked for it, it only costs a round trip. */
-static void apply_request(curl_xfer_t *x) {
+static int apply_request(curl_xfer_t *x) {
   CURL *e = x->easy;
+  easy_defaults(x);
+  x->easy_used = 1;
+  if (!x->url || curl_easy_setopt(e, CURLOPT_URL, x->url) != CURLE_OK) return -1;
+  if (x->follow > 0) {
+    curl_easy_setopt(e, CURLOPT_FOLLOWLOCATION, 1L);
+    curl_easy_setopt(e, CURLOPT_MAXREDIRS, (long)x->follow);
+  }
   int is_get = strcmp(x->method, "GET") == 0, is_post = strcmp(x->method, "POST") == 0;
   if (strcmp(x->method, "HEAD") == 0) {
     curl_easy_setopt(e, CURLOPT_NOBODY, 1L);
@@ -600,6 +666,34 @@ static void apply_request(curl_xfer_t *x) {
   curl_easy_setopt(e, CURLOPT_TIMEOUT_MS, (long)x->timeout_ms);
   long connect_ms = x->timeout_ms < 10000 ? (long)x->timeout_ms : 10000;
   curl_easy_setopt(e, CURLOPT_CONNECTTIMEOUT_MS, connect_ms);
+  return 0;
+}
+
+static void link_running(curl_xfer_t *x) {
+  curl_multi_t *m = x->m;
+  x->state = X_RUNNING;
+  x->deadline = uv_now(m->loop) + x->timeout_ms + WATCHDOG_SLACK_MS;
+  x->next = m->running;
+  if (m->running) m->running->prev = x;
+  m->running = x;
+  if (m->nrunning++ == 0) uv_timer_start(&m->watchdog, on_watchdog, 1000, 1000);
+}
+
+static void on_h1_done(void *ud) {
+  curl_xfer_t *x = ud;
+  x->h1 = NULL;
+  unlink_running(x);
+  x->state = X_DONE;
+  buf_cstr(&x->res.body);
+  x->fn(x, x->ud);                    /* may free x */
+}
+
+/* The plain-HTTP path takes what it can do exactly as libcurl would:
+** http:// to an address, no upload form, no redirects, no HEAD, no proxy in
+** the environment, no header that changes the framing. */
+static int plain_http(const curl_xfer_t *x) {
+  return x->m->h1 && x->url && !x->mime && x->follow == 0 && !x->h1_unsafe &&
+         strcmp(x->method, "HEAD") != 0 && !proxy_in_env() && h1_url_ok(x->url);
 }
 
 int curl_xfer_start(curl_xfer_t *x, curl_done_fn fn, void *ud) {
@@ -611,7 +705,27 @@ int curl_xfer_start(curl_xfer_t *x, curl_done_fn fn, void *ud) {
   }
   x->fn = fn;
   x->ud = ud;
-  apply_request(x);
+  if (plain_http(x)) {
+    h1_request_t r = {
+      .url = x->url, .method = x->method,
+      .headers = x->h1hdrs.data, .headers_len = x->h1hdrs.len,
+      .body = x->has_body ? (x->post.data ? x->post.data : "") : NULL, .body_len = x->post.len,
+      .timeout_ms = x->timeout_ms, .max_body = x->max_body,
+    };
+    x->h1 = h1_start(m->h1, &r, &x->res, on_h1_done, x);
+    if (!x->h1) {
+      x->res.code = "failed";
+      x->res.error = "out of memory";
+      return -1;
+    }
+    link_running(x);
+    return 0;
+  }
+  if (apply_request(x) != 0) {
+    x->res.code = "url";
+    x->res.error = "invalid url";
+    return -1;
+  }
   /* Adding only arms the 0 ms uv_timer through timer_cb: libcurl starts the
   ** transfer on the next loop turn, so fn cannot run before we return. */
   CURLMcode rc = curl_multi_add_handle(m->multi, x->easy);
@@ -620,12 +734,7 @@ int curl_xfer_start(curl_xfer_t *x, curl_done_fn fn, void *ud) {
     x->res.error = curl_multi_strerror(rc);
     return -1;
   }
-  x->state = X_RUNNING;
-  x->deadline = uv_now(m->loop) + x->timeout_ms + WATCHDOG_SLACK_MS;
-  x->next = m->running;
-  if (m->running) m->running->prev = x;
-  m->running = x;
-  if (m->nrunning++ == 0) uv_timer_start(&m->watchdog, on_watchdog, 1000, 1000);
+  link_running(x);
   return 0;
 }
 
@@ -635,7 +744,9 @@ void curl_xfer_free(curl_xfer_t *x) {
   if (!x) return;
   curl_multi_t *m = x->m;
   if (x->state == X_RUNNING) {
-    curl_multi_remove_handle(m->multi, x->easy);
+    if (x->h1) h1_cancel(x->h1);
+    else curl_multi_remove_handle(m->multi, x->easy);
+    x->h1 = NULL;
     unlink_running(x);
   }
   m->nxfers--;
@@ -644,7 +755,8 @@ void curl_xfer_free(curl_xfer_t *x) {
     multi_maybe_free(m);
     return;
   }
-  curl_easy_reset(x->easy);           /* drops its references to hdrs and mime */
+  if (x->easy_used) curl_easy_reset(x->easy);   /* drops its references to hdrs and mime */
+  x->easy_used = 0;
   xfer_clear(x);
   keep_small(&x->post, KEEP_SMALL);
   keep_small(&x->res.body, KEEP_BODY);

@@ -10,6 +10,9 @@ function M.install()
   local router = require "bot.router"
   tg.on_update(router.handle)
   tg.start()
+  -- users changed by another process leave this one's cache (bot/users.lua)
+  local users = require "bot.users"
+  require("timer").every(users.CHANGES_EVERY, users.read_changes)
   -- orders whose florists' post failed are posted again, and those no
   -- florist took in time are reported to the owner (shop/order_flow.lua)
   local rules = require "rules"

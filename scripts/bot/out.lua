@@ -25,23 +25,31 @@ local function text_of(lang, v, max)
   return i18n.str(i18n.truncate(lang, v, max))
 end
 
--- sendMessage: returns the Message, or nil, err, code.
-function M.send(lang, chat_id, text, markup)
+-- Whether a caller reads what a send returns: the Message (to keep its
+-- message_id), or only true. Telegram echoes every message back whole, and
+-- decoding that was the bot's largest cost per update (tg.call's
+-- opts.result), so screens nobody refers to again skip it.
+local QUIET = { result = false }
+local function want(keep) if keep then return nil end return QUIET end
+
+-- sendMessage: returns the Message, or nil, err, code. quiet: true instead
+-- of the Message.
+function M.send(lang, chat_id, text, markup, quiet)
   return tg().send("sendMessage", {
     chat_id = chat_id,
     text = text_of(lang, text, TEXT_MAX),
     reply_markup = keyboard.unwrap(markup),
-  })
+  }, want(not quiet))
 end
 
 -- sendPhoto with our own photo file (media = {key=, path=}): uploaded once,
 -- then its file_id is reused (the tg module keeps it).
-function M.photo(lang, chat_id, media, caption, markup)
+function M.photo(lang, chat_id, media, caption, markup, quiet)
   return tg().send_photo({
     chat_id = chat_id,
     caption = text_of(lang, caption, CAPTION_MAX),
     reply_markup = keyboard.unwrap(markup),
-  }, media)
+  }, media, want(not quiet))
 end
 
 -- sendPhoto of a photo Telegram already has (a florist's bouquet photo,
@@ -60,14 +68,14 @@ local function not_modified(err)
 end
 
 -- editMessageText; an unchanged message counts as success (the customer
--- pressed the same button twice).
-function M.edit(lang, chat_id, message_id, text, markup)
+-- pressed the same button twice). quiet: as for M.send.
+function M.edit(lang, chat_id, message_id, text, markup, quiet)
   local res, err, code = tg().send("editMessageText", {
     chat_id = chat_id,
     message_id = message_id,
     text = text_of(lang, text, TEXT_MAX),
     reply_markup = keyboard.unwrap(markup),
-  })
+  }, want(not quiet))
   if res or not_modified(err) then return res or true end
   return nil, err, code
 end
@@ -93,23 +101,26 @@ end
 --   view.markup  keyboard (optional)
 --   view.photo   {key=, path=} (optional): sent as a photo with caption
 --   view.fresh   true: always a new message (a card; a reply to a typed text)
+--   view.keep    true: return the Message sent or edited (to keep its
+--                message_id); otherwise a success returns true
 -- A press on a button of a text message edits that message; anything else
 -- sends a new one. An edit that fails (message too old, deleted) falls back
 -- to sending.
 function M.show(ctx, view)
   local lang = ctx.lang or i18n.DEFAULT_LANG
   local msg = ctx.cq and ctx.cq.message
+  local quiet = not view.keep
   if msg and not view.fresh and not view.photo and msg.text and msg.message_id then
-    local ok, err, code = M.edit(lang, ctx.chat_id, msg.message_id, view.text, view.markup)
+    local ok, err, code = M.edit(lang, ctx.chat_id, msg.message_id, view.text, view.markup, quiet)
     if ok then return ok end
     log.info("edit failed, sending instead", { err = err, code = code })
   end
   if view.photo then
-    local res, err, code = M.photo(lang, ctx.chat_id, view.photo, view.text, view.markup)
+    local res, err, code = M.photo(lang, ctx.chat_id, view.photo, view.text, view.markup, quiet)
     if res then return res end
     log.warn("photo failed, sending the card as text", { err = err, code = code, key = view.photo.key })
   end
-  local res, err, code = M.send(lang, ctx.chat_id, view.text, view.markup)
+  local res, err, code = M.send(lang, ctx.chat_id, view.text, view.markup, quiet)
   if not res then log.warn("send failed", { err = err, code = code, chat = ctx.chat_id }) end
   return res, err, code
 end

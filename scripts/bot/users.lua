@@ -8,14 +8,20 @@
 -- Every update needs its user, and at thousands of updates a second one
 -- query each is most of the database's work: so a user read is kept in
 -- this process for CACHE_TTL seconds (one indexed query with the roles
--- folded in), and the common path never writes. What that costs: with
--- several engine processes, a language chosen in one may reach another
--- up to CACHE_TTL later. Roles are never taken from the cache: a handler
--- that needs a role re-reads the user first (M.fresh), so a revoke is
--- obeyed at once everywhere.
+-- folded in), and the common path never writes. With several engine
+-- processes, a change made in one (a language chosen, a role granted or
+-- revoked) is announced on a Redis stream (CHANGES_KEY) that every process
+-- reads every CHANGES_EVERY seconds, dropping those users from its cache:
+-- so another process speaks the new language within about a second, and
+-- the cache can live for minutes. Names need no announcement: every
+-- update carries the sender's, and a different one is a cache miss. Roles
+-- are never taken from the cache: a handler that needs a role re-reads the
+-- user first (M.fresh), so a revoke is obeyed at once everywhere.
 local pg = require "pg"
+local redis = require "redis"
 local config = require "config"
 local timer = require "timer"
+local log = require "log"
 
 local M = {}
 
@@ -66,8 +72,11 @@ end
 -- The per-process cache
 -- =======================================================================
 
-M.CACHE_TTL = 5            -- seconds a user read is trusted for the language
+M.CACHE_TTL = 600          -- seconds a user read is trusted (changes elsewhere: the stream below)
 local CACHE_MAX = 20000    -- users kept; beyond it the older half is dropped
+M.CHANGES_KEY = "users:changed"
+M.CHANGES_EVERY = 1        -- seconds between reads of the stream (bot/init.lua's timer)
+M.CHANGES_KEEP = 10000     -- entries the stream keeps (approximately: MAXLEN ~)
 
 -- Two generations of entries: lookups promote from `old` to `young`; when
 -- `young` is full, `old` is dropped whole. An LRU in spirit, at no cost
@@ -101,6 +110,54 @@ function M.forget(tg_id)
   young[tg_id], old[tg_id] = nil, nil
 end
 
+-- {======================================================================
+-- Changes announced between processes
+-- =======================================================================
+
+-- The id of the last stream entry this process has applied; nil until the
+-- first cache fill, which reads it *before* its database query, so a
+-- change committed after that query has a later id and is seen.
+local changes_seen
+
+local function must_redis(r, err)
+  if r == nil then error(("users: redis: %s"):format(tostring(err)), 0) end
+  return r
+end
+
+local function track_changes()
+  if changes_seen then return end
+  local last = must_redis(redis.call("XREVRANGE", M.CHANGES_KEY, "+", "-", "COUNT", 1))
+  changes_seen = last[1] and last[1][1] or "0-0"
+end
+
+-- Tells every process (this one included) to drop tg_id from its cache.
+-- Called after the change is committed.
+function M.announce(tg_id)
+  M.forget(tg_id)
+  local ok, err = redis.call("XADD", M.CHANGES_KEY, "MAXLEN", "~", M.CHANGES_KEEP, "*", "tg", tostring(tg_id))
+  -- the database has the change; other processes see it at CACHE_TTL at worst
+  if not ok then log.warn("users: cannot announce a change", { tg_id = tg_id, error = err }) end
+end
+
+-- Applies the changes announced since the last call (the timer's work).
+-- Returns how many entries it read.
+function M.read_changes()
+  if not changes_seen then return 0 end
+  local n = 0
+  while true do
+    local batch = must_redis(redis.call("XRANGE", M.CHANGES_KEY, "(" .. changes_seen, "+", "COUNT", 500))
+    for _, e in ipairs(batch) do
+      local fields = e[2]
+      for i = 1, #fields, 2 do
+        if fields[i] == "tg" then M.forget(math.tointeger(tonumber(fields[i + 1]))) end
+      end
+      changes_seen = e[1]
+    end
+    n = n + #batch
+    if #batch < 500 then return n end
+  end
+end
+
 -- The user behind a Telegram `from` object, registered if new. Raises on a
 -- database error (the update's handler answers politely).
 function M.touch(from)
@@ -111,6 +168,7 @@ function M.touch(from)
   if cached and (not name or name == cached.name) and (not username or username == cached.username) then
     return cached
   end
+  track_changes()
   local rows = check(pg.query(SELECT, tg_id))
   if not rows[1] then
     check(pg.query([[INSERT INTO users (tg_id, name, username) VALUES ($1, $2, $3)
@@ -149,6 +207,7 @@ end
 
 function M.set_lang(user, lang)
   check(pg.query("UPDATE users SET lang = $2, updated_at = now() WHERE id = $1", user.id, lang))
+  M.announce(user.tg_id)
   user.lang = lang
   cache_put(user)
 end
@@ -185,37 +244,41 @@ function M.grantable(role) return GRANTABLE[role] == true end
 -- never wrote to the bot, so the owner can prepare staff in advance), and
 -- writes the audit log in the same transaction.
 -- Returns "granted" or "already"; nil, err on a database error.
+-- After the commit, every process is told (M.announce).
+local function announced(tg_id, res, ...)
+  if res == "granted" or res == "revoked" then M.announce(tg_id) end
+  return res, ...
+end
+
 function M.grant(actor, tg_id, role)
   if not GRANTABLE[role] then return nil, "bad_role" end
-  return pg.transaction(function(tx)
+  return announced(tg_id, pg.transaction(function(tx)
     local u = check(tx:query([[INSERT INTO users (tg_id) VALUES ($1)
                                  ON CONFLICT (tg_id) DO UPDATE SET updated_at = users.updated_at
                                  RETURNING id]], tg_id))[1]
     local ins = check(tx:query([[INSERT INTO user_roles (user_id, role, granted_by) VALUES ($1, $2, $3)
                                    ON CONFLICT (user_id, role) DO NOTHING RETURNING id]], u.id, role, actor.id))
-    M.forget(tg_id)
     if not ins[1] then return "already" end
     check(tx:query([[INSERT INTO audit_log (actor_id, action, entity, entity_id, after)
                        VALUES ($1, 'grant_role', 'user_roles', $2, $3::jsonb)]],
       actor.id, ins[1].id, { tg_id = tg_id, role = role }))
     return "granted"
-  end)
+  end))
 end
 
 -- Returns "revoked" or "not_had"; nil, err on a database error.
 function M.revoke(actor, tg_id, role)
   if not GRANTABLE[role] then return nil, "bad_role" end
-  return pg.transaction(function(tx)
+  return announced(tg_id, pg.transaction(function(tx)
     local del = check(tx:query([[DELETE FROM user_roles r USING users u
                                    WHERE r.user_id = u.id AND u.tg_id = $1 AND r.role = $2
                                    RETURNING r.id]], tg_id, role))
-    M.forget(tg_id)
     if not del[1] then return "not_had" end
     check(tx:query([[INSERT INTO audit_log (actor_id, action, entity, entity_id, before)
                        VALUES ($1, 'revoke_role', 'user_roles', $2, $3::jsonb)]],
       actor.id, del[1].id, { tg_id = tg_id, role = role }))
     return "revoked"
-  end)
+  end))
 end
 
 -- Everyone holding a staff role: { {tg_id=, name=, role=}, ... }.

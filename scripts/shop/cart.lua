@@ -74,7 +74,8 @@ end
 -- Lines as stored
 -- =======================================================================
 
--- JSON gives floats back: counts and ids are integers again here.
+-- A stored line's stems or extras, checked: ids and counts integers (or
+-- nil), colours one plain word.
 local function ints(list)
   local out = {}
   for _, x in ipairs(list or {}) do

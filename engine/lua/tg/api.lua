@@ -8,28 +8,8 @@ local config = require "config"
 
 local M = {}
 
--- cjson decodes every number as a float; Telegram's ids are integers, and a
--- float chat id prints as "5001.0" and misses every table lookup and Redis
--- key. Integral floats become integers, in place.
-local function ints(v)
-  local t = type(v)
-  if t == "number" then return math.tointeger(v) or v end
-  if t == "table" then
-    for k, x in pairs(v) do
-      local tx = type(x)
-      if tx == "number" then v[k] = math.tointeger(x) or x
-      elseif tx == "table" then ints(x) end
-    end
-  end
-  return v
-end
-M.ints = ints
-
-function M.decode(s)
-  local v, err = json.decode(s)
-  if v == nil then return nil, err end
-  return ints(v)
-end
+-- (json.decode gives whole numbers as integers: Telegram's ids stay ids.)
+M.decode = json.decode
 
 local base
 local function url(method)
@@ -65,9 +45,16 @@ local JSON_HEADERS = { ["Content-Type"] = "application/json" }
 -- parameters — error_code is Telegram's number (400, 403, 429, 5xx...) or
 -- "network" / "timeout" when no answer came. opts.files: upload parts
 -- ({name=, data=, filename=, content_type=}), which switches to multipart;
--- opts.timeout: seconds (default 30); opts.raw: the result as cjson made it
--- (numbers as floats), for a caller that fixes only the part it keeps
--- (the poller: most of a getUpdates batch may be re-delivered updates).
+-- opts.timeout: seconds (default 30); opts.result = false: the caller does
+-- not read the result, so a success returns true without decoding it.
+--
+-- Why opts.result: Telegram echoes every sent or edited message back whole
+-- (text, keyboard, chat, sender), and decoding that answer, with the
+-- garbage it leaves, was the largest single cost per update in the bot
+-- benchmark (bench/README.md). A success is told without decoding by a
+-- 200 whose body has `"ok":true`: inside a JSON string the quotes would be
+-- escaped, and an error envelope ({"ok":false, "error_code",
+-- "description", "parameters"}) has no nested object that could hold it.
 function M.call(method, params, opts)
   local req = { method = "POST", url = url(method), timeout = opts and opts.timeout or 30 }
   if opts and opts.files then
@@ -82,6 +69,9 @@ function M.call(method, params, opts)
   if not res then
     return nil, "Bot API unreachable: " .. tostring(err), code == "timeout" and "timeout" or "network"
   end
+  if opts and opts.result == false and res.status == 200 and res.body:find('"ok":true', 1, true) then
+    return true
+  end
   local body = json.decode(res.body)
   if type(body) ~= "table" or body.ok == nil then
     -- a proxy's HTML error page, a truncated body: judge by the status
@@ -90,11 +80,10 @@ function M.call(method, params, opts)
       status >= 400 and status or "network"
   end
   if body.ok then
-    if opts and opts.raw then return body.result end
-    return ints(body.result)
+    return body.result
   end
   return nil, body.description or ("HTTP " .. res.status), math.tointeger(body.error_code) or res.status,
-    ints(body.parameters)
+    body.parameters
 end
 
 return M

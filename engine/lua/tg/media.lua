@@ -62,16 +62,17 @@ local function upload(params, media)
   return res
 end
 
--- tg.send_photo(params, media): params as for sendPhoto without `photo`;
--- media = { key = "products/S01", path = "/abs/file.png" }.
-function M.send_photo(params, media)
+-- tg.send_photo(params, media, opts): params as for sendPhoto without
+-- `photo`; media = { key = "products/S01", path = "/abs/file.png" }; opts as
+-- for tg.send (an upload always reads its result: the file_id is in it).
+function M.send_photo(params, media, opts)
   assert(type(media) == "table" and (media.key or media.path), "tg.send_photo: media needs key and path")
   local key = media.key
   local fid = key and M.file_id(key)
   if fid then
     local p = copy(params)
     p.photo = fid
-    local res, err, code, extra = send.send("sendPhoto", p)
+    local res, err, code, extra = send.send("sendPhoto", p, opts)
     if res or code ~= 400 or not tostring(err):find("file", 1, true) then return res, err, code, extra end
     M.forget_file_id(key)      -- a file_id Telegram does not know (another bot's, a reset test server)
   end
@@ -91,7 +92,7 @@ function M.send_photo(params, media)
     if fid then
       local p = copy(params)
       p.photo = fid
-      return send.send("sendPhoto", p)
+      return send.send("sendPhoto", p, opts)
     end
     if redis.call("EXISTS", lock) == 0 then break end
   end

@@ -5,11 +5,21 @@
 -- offset is the smallest update id fetched and not yet handled. While such an
 -- update is in flight Telegram answers at once (with it, again, and whatever
 -- is new), so before polling again we give the handlers a moment — a few
--- milliseconds, normally. One slow handler must not hold up every other chat
--- (a button press expires after 150 s): an update in flight for longer than
--- HOLD_MAX seconds is confirmed anyway, which is safe because it is already
--- in the Redis queue (tg/inbound.lua) and will be handled from there even if
--- this process dies. Re-delivered updates are recognised by their update_id.
+-- milliseconds, normally.
+--
+-- Two bounds keep that from costing the bot its throughput, and both rely
+-- on the update being in the Redis queue already (tg/inbound.lua), where it
+-- is handled even if this process dies — the same safety as a webhook
+-- update after its 200:
+--   * HOLD_MAX: an update in flight for longer than this is confirmed
+--     anyway: one slow handler must not hold up every other chat (a button
+--     press expires after 150 s);
+--   * HOLD_COUNT: with more than this many updates in flight, all of them
+--     are confirmed. Telegram's batch (LIMIT, at most 100) starts at the
+--     offset, so every update held back comes again in every batch: at 200
+--     updates in flight the batches were all repeats and the bot starved at
+--     ~2 100 updates/s with CPU to spare (bench/README.md).
+-- Re-delivered updates are recognised by their update_id.
 local api = require "tg.api"
 local inbound = require "tg.inbound"
 local engine = require "engine"
@@ -21,10 +31,24 @@ local M = {}
 M.TIMEOUT = 25          -- seconds a getUpdates call is held by Telegram
 M.LIMIT = 100
 M.HOLD_MAX = 1.0        -- longest wait for the oldest update's handler before confirming it
+M.HOLD_COUNT = 25       -- most updates the offset stays behind (a quarter of a batch)
 M.STEP = 0.002          -- how often that wait looks
 
 local inflight = {}     -- update_id -> monotonic time fetched
+local held = 0          -- how many entries inflight has
 local next_offset       -- one past the highest update_id fetched
+
+local function hold(id, at)
+  if not inflight[id] then held = held + 1 end
+  inflight[id] = at
+end
+
+local function release(id)
+  if inflight[id] then
+    inflight[id] = nil
+    held = held - 1
+  end
+end
 
 local function oldest()
   local low
@@ -32,13 +56,16 @@ local function oldest()
   return low
 end
 
-function M.handled(update_id)
-  inflight[update_id] = nil
-end
+M.handled = release
 
 -- Waits until the oldest in-flight update is handled, or HOLD_MAX passes;
--- then confirms what has been queued for longer than HOLD_MAX.
+-- then confirms what has been queued for longer than HOLD_MAX. Over
+-- HOLD_COUNT in flight: confirms them all at once.
 local function settle()
+  if held > M.HOLD_COUNT then
+    inflight, held = {}, 0
+    return
+  end
   local low = oldest()
   if not low then return end
   local t0 = timer.monotonic()
@@ -47,7 +74,7 @@ local function settle()
   end
   local now = timer.monotonic()
   for id, at in pairs(inflight) do
-    if now - at >= M.HOLD_MAX then inflight[id] = nil end
+    if now - at >= M.HOLD_MAX then release(id) end
   end
 end
 
@@ -68,7 +95,7 @@ function M.run()
     local ups, perr, code = api.call("getUpdates", {
       offset = low or next_offset, limit = M.LIMIT,
       timeout = low and 0 or M.TIMEOUT,
-    }, { timeout = M.TIMEOUT + 15, raw = true })
+    }, { timeout = M.TIMEOUT + 15 })
     if not engine.current() then break end
     if not ups then
       failures = failures + 1
@@ -79,11 +106,10 @@ function M.run()
       local fresh = {}
       local now = timer.monotonic()
       for _, u in ipairs(ups) do
-        -- raw: only the updates we keep get their integers fixed (api.ints)
-        local id = math.tointeger(u.update_id) or u.update_id
+        local id = u.update_id
         if not next_offset or id >= next_offset then
-          fresh[#fresh + 1] = api.ints(u)
-          inflight[id] = now
+          fresh[#fresh + 1] = u
+          hold(id, now)
           next_offset = id + 1
         end
       end
@@ -91,13 +117,13 @@ function M.run()
         local r, qerr = inbound.enqueue(fresh)
         if not r then
           -- not safely queued: forget them; Telegram delivers them again
-          for _, u in ipairs(fresh) do inflight[u.update_id] = nil end
+          for _, u in ipairs(fresh) do release(u.update_id) end
           next_offset = fresh[1].update_id
           log.warn("tg: cannot queue updates", { error = qerr })
           timer.sleep(backoff(1))
         else
           for i, v in ipairs(r) do
-            if v == "d" then inflight[fresh[i].update_id] = nil end
+            if v == "d" then release(fresh[i].update_id) end
           end
         end
       end

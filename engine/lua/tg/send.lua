@@ -45,7 +45,8 @@ local function retryable(code)
   return code == "network" or code == "timeout" or (type(code) == "number" and code >= 500)
 end
 
--- tg.send: see the file comment. opts.files: uploads (multipart).
+-- tg.send: see the file comment. opts.files: uploads (multipart);
+-- opts.result = false: true instead of the decoded result (tg/api.lua).
 function M.send(method, params, opts)
   params = params or {}
   local chat_id = params.chat_id

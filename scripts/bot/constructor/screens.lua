@@ -311,12 +311,13 @@ end
 local function show(ctx, st, view)
   local res
   if ctx.cq then
+    view.keep = true
     res = out.show(ctx, view)
     if type(res) == "table" and res.message_id then st.msg_id = res.message_id
     elseif ctx.cq.message then st.msg_id = ctx.cq.message.message_id end
   else
     local old = st.msg_id
-    res = out.show(ctx, { text = view.text, markup = view.markup, fresh = true })
+    res = out.show(ctx, { text = view.text, markup = view.markup, fresh = true, keep = true })
     if type(res) == "table" and res.message_id then
       st.msg_id = res.message_id
       if old and old ~= st.msg_id then pcall(out.delete, ctx.chat_id, old) end

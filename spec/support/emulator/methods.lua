@@ -45,9 +45,10 @@ local function check_caption(caption, parse_mode)
   if n > MAX_CAPTION then return bad("message caption is too long") end
 end
 
-local BUTTON_KINDS = { "callback_data", "url", "web_app", "login_url", "switch_inline_query",
+local BUTTON_KIND = {}
+for _, k in ipairs { "callback_data", "url", "web_app", "login_url", "switch_inline_query",
                        "switch_inline_query_current_chat", "switch_inline_query_chosen_chat",
-                       "copy_text", "callback_game", "pay" }
+                       "copy_text", "callback_game", "pay" } do BUTTON_KIND[k] = true end
 
 -- Inline keyboards: every button has text and exactly one action; callback
 -- data is 1..64 BYTES (a Cyrillic letter is two), at most 100 buttons.
@@ -66,7 +67,7 @@ local function check_markup(rm)
         return bad("can't parse inline keyboard button: Field \"text\" must be of type String")
       end
       local kinds = 0
-      for _, k in ipairs(BUTTON_KINDS) do if b[k] ~= nil then kinds = kinds + 1 end end
+      for k in pairs(b) do if BUTTON_KIND[k] then kinds = kinds + 1 end end
       if kinds == 0 then
         return bad("can't parse inline keyboard button: Text buttons are unallowed in the inline keyboard")
       end
@@ -206,8 +207,22 @@ local function own_message(emu, p, what)
   return m, chat
 end
 
+-- Deep equality of two decoded JSON values (keyboards): a compare, not two
+-- encodings, because the benchmark's customers page through lists a lot.
+local function same(a, b)
+  if a == b then return true end
+  if type(a) ~= "table" or type(b) ~= "table" then return false end
+  for k, v in pairs(a) do
+    if not same(v, b[k]) then return false end
+  end
+  for k in pairs(b) do
+    if a[k] == nil then return false end
+  end
+  return true
+end
+
 local function same_markup(a, b)
-  return require("json").encode(a or {}) == require("json").encode(b or {})
+  return same(a or {}, b or {})
 end
 
 local NOT_MODIFIED = "message is not modified: specified new message content and reply markup are "

@@ -5,7 +5,6 @@
 -- the emulator's state every 10 ms: this is test-side code, where a
 -- readable wait matters more than a wake-up primitive.
 local timer = require "timer"
-local crypto = require "crypto"
 
 local M = {}
 
@@ -176,7 +175,8 @@ function User:press(m, label)
   local b = find_button(cur, label)
   if not b then error(string.format("no button %q on message #%d; buttons: %s", label, cur.message_id, labels(cur)), 2) end
   if not b.callback_data then error("button " .. label .. " has no callback_data", 2) end
-  local id = tostring(self.emu:next_seq()) .. crypto.hex(crypto.random_bytes(4))
+  -- opaque to the bot, unique, and unguessable enough for a test double
+  local id = string.format("%d%08x", self.emu:next_seq(), math.random(0, 0x7fffffff))
   local snapshot = {}
   for k, v in pairs(cur) do snapshot[k] = v end
   local q = { id = id, from = self.from, message = snapshot, chat_instance = tostring(chat.id), data = b.callback_data }

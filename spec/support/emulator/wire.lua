@@ -6,25 +6,8 @@ local json = require "json"
 
 local M = {}
 
--- cjson decodes every number as a float; Telegram's ids are integers, and a
--- float chat id would print as "5001.0" and miss every table lookup. Integral
--- floats become integers, recursively.
-local function ints(v)
-  local t = type(v)
-  if t == "number" then
-    return math.tointeger(v) or v
-  elseif t == "table" then
-    for k, x in pairs(v) do v[k] = ints(x) end
-  end
-  return v
-end
-M.ints = ints
-
-function M.decode(s)
-  local v, err = json.decode(s)
-  if v == nil then return nil, err end
-  return ints(v)
-end
+-- (json.decode gives whole numbers as integers: a chat id stays an id.)
+M.decode = json.decode
 
 local function unescape(s)
   s = s:gsub("+", " ")
