@@ -1,8 +1,9 @@
 /*
 ** reload.c — SIGHUP and file-change triggers for gen_reload. See reload.h.
 ** Linux inotify is not recursive, so every directory under the three roots
-** gets its own watch, taken at start-up (a directory created later is
-** watched after a restart; SIGHUP reloads it meanwhile).
+** gets its own watch: those there at start-up, and each one created later
+** as soon as its creation is seen (a file written into it before the watch
+** is taken is still read by the reload that the creation triggers).
 */
 #include <dirent.h>
 #include <stdio.h>
@@ -22,6 +23,7 @@ static struct {
   uv_signal_t hup;
   uv_timer_t debounce;
   uv_fs_event_t *watches[MAX_WATCHES];
+  char *paths[MAX_WATCHES];            /* what each watch watches */
   int nwatches;
   int active;
 } W;
@@ -33,16 +35,29 @@ static void fire(uv_timer_t *t) {
   gen_reload(W.eng, W.eng->entry[0] ? W.eng->entry : NULL);
 }
 
+static void watch_dir(const char *path);
+
+static int watched(const char *path) {
+  for (int i = 0; i < W.nwatches; i++)
+    if (strcmp(W.paths[i], path) == 0) return 1;
+  return 0;
+}
+
 static void on_change(uv_fs_event_t *h, const char *name, int events, int status) {
-  (void)h;
   (void)events;
   if (status < 0 || !W.active) return;
   if (name && name[0] == '.') return;  /* editor swap files */
+  if (name && h->data) {               /* a new directory: watch it (and what it holds) */
+    char sub[4200];
+    struct stat st;
+    snprintf(sub, sizeof sub, "%s/%s", (const char *)h->data, name);
+    if (stat(sub, &st) == 0 && S_ISDIR(st.st_mode) && !watched(sub)) watch_dir(sub);
+  }
   uv_timer_start(&W.debounce, fire, DEBOUNCE_MS, 0);
 }
 
 static void watch_dir(const char *path) {
-  if (W.nwatches >= MAX_WATCHES) return;
+  if (W.nwatches >= MAX_WATCHES || watched(path)) return;
   uv_fs_event_t *h = malloc(sizeof *h);
   if (!h) return;
   uv_fs_event_init(W.eng->loop, h);
@@ -51,6 +66,7 @@ static void watch_dir(const char *path) {
     return;
   }
   uv_unref((uv_handle_t *)h);  /* watching never keeps the process alive */
+  h->data = W.paths[W.nwatches] = strdup(path);
   W.watches[W.nwatches++] = h;
   DIR *d = opendir(path);
   if (!d) return;
@@ -99,6 +115,8 @@ void reload_watch_stop(void) {
   for (int i = 0; i < W.nwatches; i++) {
     uv_fs_event_stop(W.watches[i]);
     uv_close((uv_handle_t *)W.watches[i], on_close_free);
+    free(W.paths[i]);
+    W.paths[i] = NULL;
   }
   W.nwatches = 0;
 }

@@ -77,6 +77,17 @@ describe("hot reload", function()
       assert(fs.write(dir .. "/rules/money.lua", good))
       server.eventually(function() return body(s, "/gen") ~= gen_before end, 10, "recovery")
     end)
+
+    it("watches a directory created after start-up", function()
+      local gen0 = body(s, "/gen")
+      assert(proc.run { "mkdir", dir .. "/scripts/added_later" })
+      -- creating it is a change of scripts/: one reload
+      server.eventually(function() return body(s, "/gen") ~= gen0 end, 10, "the reload for the new directory")
+      timer.sleep(0.3)                -- past the debounce: the next change is a reload of its own
+      local gen1 = body(s, "/gen")
+      assert(fs.write(dir .. "/scripts/added_later/note.lua", "return 1\n"))
+      server.eventually(function() return body(s, "/gen") ~= gen1 end, 10, "a reload for a file inside it")
+    end)
   end)
 
   describe("on SIGHUP", function()
