@@ -43,6 +43,7 @@ local function run_step(emu_url, emu_p, bot_p, name, o)
   r.cpu_bot = (cpu_of(bot_p:pid()) - c_bot) / r.secs
   r.cpu_emu = (cpu_of(emu_p:pid()) - c_emu) / r.secs
   r.rss, r.hwm = mem_of(bot_p:pid())
+  r.emu_hwm = select(2, mem_of(emu_p:pid()))
   r.pg_tx = (db.commits() - q0) / math.max(1, r.sent)
   return r
 end
@@ -62,8 +63,8 @@ local function print_table(results)
   line("")
   for _, r in ipairs(results) do
     local kinds, methods = report.counts(r.kinds), report.counts(r.methods)
-    line("%s: sent %d (%s); 429s %d; PG transactions/update %.2f; generator starved %d",
-         r.name, r.sent, table.concat(kinds, ", "), r.rate_limited, r.pg_tx, r.starved)
+    line("%s: sent %d (%s); 429s %d; PG transactions/update %.2f; generator starved %d; load process peak %.0f MB",
+         r.name, r.sent, table.concat(kinds, ", "), r.rate_limited, r.pg_tx, r.starved, (r.emu_hwm or 0) / 1024)
     line("  Bot API calls: %s", table.concat(methods, ", "))
   end
   line("")

@@ -94,7 +94,7 @@ local function send(st, slot)
   step.sent = step.sent + 1
   step.kinds[kind] = (step.kinds[kind] or 0) + 1
   -- a long run keeps only the tail of each chat's history
-  if #st.u.chat.messages > 24 then emu:trim(st.u.chat.id, 6) end
+  if #st.u.chat.messages > 6 then emu:trim(st.u.chat.id, 3) end
 end
 
 local function idle(st) return #st.q == 0 end

@@ -116,7 +116,10 @@ function Emulator.start(opts)
     seq = 0,                 -- change counter: every message sent, edited or deleted
     poller = 0,
     files = {}, file_paths = {}, queries = {},
-    mseq = setmetatable({}, { __mode = "k" }), deleted = setmetatable({}, { __mode = "k" }),
+    -- strong tables, emptied by trim: weak-keyed (ephemeron) tables of
+    -- every message made each collection's atomic, stop-the-world step walk
+    -- them all — a pause of the whole emulator in long benchmark runs
+    mseq = {}, deleted = {},
     limits = limits.new(opts.limits),
     webhook = nil,
     webhook_retry_cap = opts.webhook_retry_cap or 60,
@@ -202,7 +205,11 @@ function Emulator:trim(id, keep)
   local msgs, log = chat.messages, chat.changes
   local drop = #msgs - keep
   if drop > 0 then
-    for i = 1, drop do chat.by_id[msgs[i].message_id] = nil end
+    for i = 1, drop do
+      local m = msgs[i]
+      chat.by_id[m.message_id] = nil
+      self.mseq[m], self.deleted[m] = nil, nil
+    end
     table.move(msgs, drop + 1, #msgs, 1)
     for i = #msgs, #msgs - drop + 1, -1 do msgs[i] = nil end
   end
