@@ -5,6 +5,8 @@
 ** input must not end the unit.
 ** json.null is the engine's one null sentinel, shared with pg and redis.
 */
+#include <string.h>
+
 #include <lauxlib.h>
 #include <lua-cjson.h>
 
@@ -69,6 +71,112 @@ static int decode(lua_State *L) {
   return 1;
 }
 
+/* {===================================================================
+** json.items: an array member's elements as raw JSON text
+** ==================================================================== */
+
+/* A scanner over JSON text that only finds where values end: enough to
+** cut an array into its elements without building them. Each function
+** returns the position after what it skipped, or NULL on malformed text. */
+static const char *ws(const char *p, const char *e) {
+  while (p < e && (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r')) p++;
+  return p;
+}
+
+static const char *skip_string(const char *p, const char *e) {
+  for (p++; p < e; p++) {           /* p starts at the opening quote */
+    if (*p == '\\') p++;
+    else if (*p == '"') return p + 1;
+  }
+  return NULL;
+}
+
+static const char *skip_value(const char *p, const char *e, int depth) {
+  p = ws(p, e);
+  if (p >= e || depth > 1000) return NULL;
+  if (*p == '"') return skip_string(p, e);
+  if (*p == '{' || *p == '[') {
+    char close = *p == '{' ? '}' : ']';
+    p = ws(p + 1, e);
+    if (p < e && *p == close) return p + 1;
+    while (p < e) {
+      if (close == '}') {
+        if (*p != '"' || !(p = skip_string(p, e))) return NULL;
+        p = ws(p, e);
+        if (p >= e || *p != ':') return NULL;
+        p++;
+      }
+      if (!(p = skip_value(p, e, depth + 1))) return NULL;
+      p = ws(p, e);
+      if (p < e && *p == ',') { p = ws(p + 1, e); continue; }
+      if (p < e && *p == close) return p + 1;
+      return NULL;
+    }
+    return NULL;
+  }
+  const char *start = p;             /* a number, true, false, null */
+  while (p < e && (*p == '-' || *p == '+' || *p == '.' || (*p >= '0' && *p <= '9') ||
+                   (*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z')))
+    p++;
+  return p > start ? p : NULL;
+}
+
+/* json.items(text, key) -> { element_text, ... } | nil, err: text is a JSON
+** object whose member `key` is an array. Why: the long-polling loop stores
+** each update of a getUpdates answer in Redis as JSON; cutting the answer
+** saves encoding every update again, and an update the engine has already
+** seen needs no decoding at all (its update_id is read from its text). */
+static int l_items(lua_State *L) {
+  size_t len, klen;
+  const char *s = luaL_checklstring(L, 1, &len);
+  const char *key = luaL_checklstring(L, 2, &klen);
+  const char *p = s, *e = s + len;
+  p = ws(p, e);
+  if (p >= e || *p != '{') goto bad;
+  p = ws(p + 1, e);
+  while (p < e && *p == '"') {
+    const char *k = p + 1, *kend = skip_string(p, e);
+    if (!kend) goto bad;
+    p = ws(kend, e);
+    if (p >= e || *p != ':') goto bad;
+    p = ws(p + 1, e);
+    if ((size_t)(kend - 1 - k) == klen && memcmp(k, key, klen) == 0) {
+      if (p >= e || *p != '[') {
+        lua_pushnil(L);
+        lua_pushfstring(L, "member '%s' is not an array", key);
+        return 2;
+      }
+      lua_newtable(L);
+      lua_Integer n = 0;
+      p = ws(p + 1, e);
+      if (p < e && *p == ']') return 1;
+      while (p < e) {
+        const char *v = p;
+        if (!(p = skip_value(p, e, 0))) goto bad;
+        lua_pushlstring(L, v, (size_t)(p - v));
+        lua_rawseti(L, -2, ++n);
+        p = ws(p, e);
+        if (p < e && *p == ',') { p = ws(p + 1, e); continue; }
+        if (p < e && *p == ']') return 1;
+        goto bad;
+      }
+      goto bad;
+    }
+    if (!(p = skip_value(p, e, 0))) goto bad;
+    p = ws(p, e);
+    if (p < e && *p == ',') p = ws(p + 1, e);
+  }
+  lua_pushnil(L);
+  lua_pushfstring(L, "no member '%s'", key);
+  return 2;
+bad:
+  lua_pushnil(L);
+  lua_pushliteral(L, "malformed JSON");
+  return 2;
+}
+
+/* }=================================================================== */
+
 int eng_open_json(lua_State *L) {
   luaL_requiref(L, "cjson", luaopen_cjson, 0);
   int cj = lua_gettop(L);
@@ -79,6 +187,8 @@ int eng_open_json(lua_State *L) {
   lua_getfield(L, cj, "decode");
   lua_pushcclosure(L, decode, 1);
   lua_setfield(L, -2, "decode");
+  lua_pushcfunction(L, l_items);
+  lua_setfield(L, -2, "items");
   /* Sparse arrays like {[1]=x,[5]=y} are common in Lua; encode them as
   ** arrays instead of refusing. */
   lua_getfield(L, cj, "encode_sparse_array");

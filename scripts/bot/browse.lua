@@ -15,8 +15,8 @@ local M = {}
 
 -- The screen of category `id` at `page` in `lang`, or nil when there is
 -- no such active category. Screens are the same for every customer of a
--- language, so each is made once per catalog copy (bot/catalog.lua
--- refreshes it every few seconds, and a new copy starts with no screens):
+-- language, so each is made once per catalog copy (bot/catalog.lua makes
+-- a new copy when the shop's data changes, and it starts with no screens):
 -- a press then costs a table lookup, not a page of buttons and labels.
 local function screen(c, lang, id, page)
   local cat, subs, products

@@ -107,8 +107,8 @@ end
 -- product. opts.from_list: see M.markup.
 --
 -- The text and buttons of a card are kept on the catalog's copy of the
--- product, per language and from_list (a refresh makes new copies, so an
--- edit in the shop shows within the catalog's TTL as before).
+-- product, per language and from_list (an edit in the shop makes a new
+-- copy, so it shows within the catalog's TTL as before).
 function M.send(ctx, id, opts)
   local p = catalog.get().products[id]
   if not p then return false end

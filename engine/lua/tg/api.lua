@@ -46,7 +46,9 @@ local JSON_HEADERS = { ["Content-Type"] = "application/json" }
 -- "network" / "timeout" when no answer came. opts.files: upload parts
 -- ({name=, data=, filename=, content_type=}), which switches to multipart;
 -- opts.timeout: seconds (default 30); opts.result = false: the caller does
--- not read the result, so a success returns true without decoding it.
+-- not read the result, so a success returns true without decoding it;
+-- opts.raw: a success returns Telegram's whole answer as text (the poller
+-- cuts it with json.items).
 --
 -- Why opts.result: Telegram echoes every sent or edited message back whole
 -- (text, keyboard, chat, sender), and decoding that answer, with the
@@ -69,7 +71,8 @@ function M.call(method, params, opts)
   if not res then
     return nil, "Bot API unreachable: " .. tostring(err), code == "timeout" and "timeout" or "network"
   end
-  if opts and opts.result == false and res.status == 200 and res.body:find('"ok":true', 1, true) then
+  if opts and (opts.result == false or opts.raw) and res.status == 200 and res.body:find('"ok":true', 1, true) then
+    if opts.raw then return res.body end
     return true
   end
   local body = json.decode(res.body)

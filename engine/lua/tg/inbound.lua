@@ -249,17 +249,19 @@ function M.kick(chat, first)
   engine.spawn(run_worker, chat, first)
 end
 
--- Queues updates (an array) in Redis. Returns an array of results
--- (1 or "L" = queued now, "q" = queued before, "d" = handled before), or
--- nil, err. Starts the workers of the chats concerned.
-function M.enqueue(updates)
+-- Queues updates (an array) in Redis. texts (optional): each update's JSON
+-- text as it arrived, stored instead of encoding the table again. Returns
+-- an array of results (1 or "L" = queued now, "q" = queued before, "d" =
+-- handled before), or nil, err. Starts the workers of the chats concerned.
+function M.enqueue(updates, texts)
   if #updates == 0 then return {} end
   local args = { keys.prefix(), math.floor(timer.now() * 1000), M.SEEN_TTL, owner }
   local chats = {}
   for i, u in ipairs(updates) do
     local chat = chat_key(u)
     chats[i] = chat
-    local body, err = json.encode(u)
+    local body, err = texts and texts[i]
+    if not body then body, err = json.encode(u) end
     if not body then return nil, "cannot encode update: " .. tostring(err) end
     args[#args + 1] = math.tointeger(u.update_id) or tostring(u.update_id)
     args[#args + 1] = chat

@@ -21,6 +21,7 @@
 --     ~2 100 updates/s with CPU to spare (bench/README.md).
 -- Re-delivered updates are recognised by their update_id.
 local api = require "tg.api"
+local json = require "json"
 local inbound = require "tg.inbound"
 local engine = require "engine"
 local timer = require "timer"
@@ -92,29 +93,44 @@ function M.run()
   while engine.current() do
     settle()
     local low = oldest()
-    local ups, perr, code = api.call("getUpdates", {
+    local body, perr, code = api.call("getUpdates", {
       offset = low or next_offset, limit = M.LIMIT,
       timeout = low and 0 or M.TIMEOUT,
-    }, { timeout = M.TIMEOUT + 15 })
+    }, { timeout = M.TIMEOUT + 15, raw = true })
     if not engine.current() then break end
+    local ups
+    if body then
+      ups, perr = json.items(body, "result")
+      if not ups then code = "malformed" end
+    end
     if not ups then
       failures = failures + 1
       log.warn("tg: getUpdates failed", { error = perr, code = code })
       timer.sleep(backoff(failures))
     else
       failures = 0
-      local fresh = {}
+      -- Each update as its own JSON text: one seen before (in flight, sent
+      -- again) is recognised by the update_id in its text and never
+      -- decoded; a new one is decoded once and queued as the text it came
+      -- in. `"update_id":` can only be a key — inside a string its quotes
+      -- would be escaped — and only an Update has that key.
+      local fresh, texts = {}, {}
       local now = timer.monotonic()
-      for _, u in ipairs(ups) do
-        local id = u.update_id
-        if not next_offset or id >= next_offset then
-          fresh[#fresh + 1] = u
-          hold(id, now)
-          next_offset = id + 1
+      for _, text in ipairs(ups) do
+        local id = math.tointeger(tonumber(text:match('"update_id"%s*:%s*(%d+)')))
+        if id and (not next_offset or id >= next_offset) then
+          local u = json.decode(text)
+          if type(u) == "table" and u.update_id == id then
+            fresh[#fresh + 1] = u
+            texts[#fresh] = text
+            hold(id, now)
+            next_offset = id + 1
+          end
         end
+        if not id then log.warn("tg: getUpdates gave an element without update_id", { text = text:sub(1, 200) }) end
       end
       if #fresh > 0 then
-        local r, qerr = inbound.enqueue(fresh)
+        local r, qerr = inbound.enqueue(fresh, texts)
         if not r then
           -- not safely queued: forget them; Telegram delivers them again
           for _, u in ipairs(fresh) do release(u.update_id) end

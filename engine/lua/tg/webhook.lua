@@ -32,7 +32,7 @@ function M.route(req)
     engine.counter("guldasta_tg_webhook_total", 'result="bad"', 1)
     return 400, { error = "not an update" }
   end
-  local r, err = inbound.enqueue({ u })
+  local r, err = inbound.enqueue({ u }, { req.body })
   if not r then
     engine.counter("guldasta_tg_webhook_total", 'result="unavailable"', 1)
     log.warn("tg: webhook update not queued", { update_id = u.update_id, error = err })
