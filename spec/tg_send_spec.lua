@@ -176,6 +176,21 @@ describe("tg.send", function()
       assert.are.equal(1, #emu:calls_of("sendMessage"))
     end)
 
+    it("sends parameters given as ready JSON, and true instead of an unread result", function()
+      local id = emu:user({ id = math.random(10, 90) * 1000000 + 955 }).id
+      local out = run(b, { { method = "sendMessage", params = { chat_id = id },
+        opts = { json = '"text":"Guldasta","reply_markup":{"inline_keyboard":[[{"text":"Ha","callback_data":"y"}]]}',
+                 result = false } } })
+      assert.are.equal(true, out.results[1].result)
+      local msgs = emu.chats[id].messages
+      local m = msgs[#msgs]
+      assert.are.equal("Guldasta", m.text)
+      assert.are.equal("y", m.reply_markup.inline_keyboard[1][1].callback_data)
+      -- an error is still decoded and reported with result = false
+      out = run(b, { { method = "sendMessage", params = { chat_id = id }, opts = { json = '"text":""', result = false } } })
+      assert.are.equal(400, out.results[1].code)
+    end)
+
     it("uploads a photo once, then sends it by file_id", function()
       local png = "\137PNG\r\n\26\n" .. string.pack(">I4", 13) .. "IHDR" .. string.pack(">I4I4", 640, 480) .. "\8\2\0\0\0\0\0\0\0"
       local path = os.tmpname() .. ".png"
@@ -186,10 +201,19 @@ describe("tg.send", function()
       local out = run(b, { { params = { chat_id = id, caption = "Qizil atirgul" }, media = media } })
       local fid = out.results[1].result.photo[1].file_id
       assert.are.equal(1, emu.stats.uploads)
+      -- caption and keyboard given as ready JSON (opts.json) reach Telegram
+      -- on an upload too, as form fields
+      local key3 = key .. "-json"
+      out = run(b, { { params = { chat_id = id }, media = { key = key3, path = path },
+                       opts = { json = '"caption":"Oq lola","reply_markup":{"inline_keyboard":[[{"text":"Ha","callback_data":"y"}]]}' } } })
+      local m = out.results[1].result
+      assert.are.equal("Oq lola", m.caption)
+      assert.are.equal("y", m.reply_markup.inline_keyboard[1][1].callback_data)
+      assert.are.equal(2, emu.stats.uploads)
       out = run(b, { { params = { chat_id = id, caption = "yana" }, media = media },
                      { params = { chat_id = id, caption = "va yana" }, media = media } })
       assert.are.equal(fid, out.results[1].result.photo[1].file_id)
-      assert.are.equal(1, emu.stats.uploads)
+      assert.are.equal(2, emu.stats.uploads)
       local prefix = "tg:" .. crypto.hex(crypto.sha256(emu.token)):sub(1, 8) .. ":"
       assert.are.equal(fid, redis.call("HGET", prefix .. "file_ids", key))
 
@@ -199,13 +223,13 @@ describe("tg.send", function()
       for i = 1, 5 do calls[i] = { params = { chat_id = id, caption = "c" .. i }, media = { key = key2, path = path } } end
       out = run(b, calls)
       for i, r in ipairs(out.results) do assert.are_not.equal(json.null, r.result, "photo " .. i .. ": " .. tostring(r.error)) end
-      assert.are.equal(2, emu.stats.uploads)
+      assert.are.equal(3, emu.stats.uploads)
 
       -- a cached file_id Telegram does not know: forgotten, uploaded again
       redis.call("HSET", prefix .. "file_ids", key, "AgACforgotten")
       out = run(b, { { params = { chat_id = id }, media = media } })
       assert.are_not.equal(json.null, out.results[1].result, tostring(out.results[1].error))
-      assert.are.equal(3, emu.stats.uploads)
+      assert.are.equal(4, emu.stats.uploads)
       assert.are_not.equal("AgACforgotten", redis.call("HGET", prefix .. "file_ids", key))
       os.remove(path)
     end)

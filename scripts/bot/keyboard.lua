@@ -16,6 +16,7 @@
 -- Button labels must be Texts from i18n (a raw string raises), and a built
 -- keyboard is sealed, so bot/out.lua can tell it was made here.
 local i18n = require "i18n"
+local json = require "json"
 
 local MAX_DATA = 64            -- Telegram's limit, in bytes
 local MAX_PER_ROW = 8          -- Telegram's (undocumented) row limit
@@ -87,6 +88,20 @@ function M.ask_contact(label)
 end
 
 function M.remove() return setmetatable({ remove_keyboard = true }, MARKUP) end
+
+-- The markup as JSON text, made once per markup and kept on it (a built
+-- markup is never changed): the catalog's screens and cards are built once
+-- per catalog copy and sent thousands of times, and their keyboards were
+-- most of what encoding a send's parameters cost. nil for no markup.
+function M.json(v)
+  if v == nil then return nil end
+  local s = rawget(v, "_json")
+  if not s then
+    s = assert(json.encode(M.unwrap(v)))
+    rawset(v, "_json", s)
+  end
+  return s
+end
 
 -- The plain table for the Bot API (cjson ignores the metatable).
 function M.unwrap(v)

@@ -13,6 +13,7 @@
 local i18n = require "i18n"
 local keyboard = require "bot.keyboard"
 local log = require "log"
+local json = require "json"
 
 local M = {}
 
@@ -29,27 +30,29 @@ end
 -- message_id), or only true. Telegram echoes every message back whole, and
 -- decoding that was the bot's largest cost per update (tg.call's
 -- opts.result), so screens nobody refers to again skip it.
-local QUIET = { result = false }
-local function want(keep) if keep then return nil end return QUIET end
+
+-- The options of a send: whether its result is read (want) and the text
+-- and keyboard as ready JSON (tg.call's opts.json), the keyboard's kept on
+-- it (keyboard.json).
+local function opts_for(field, str, markup, keep)
+  local o = { json = '"' .. field .. '":' .. json.encode(str) }
+  if markup ~= nil then o.json = o.json .. ',"reply_markup":' .. keyboard.json(markup) end
+  if not keep then o.result = false end
+  return o
+end
 
 -- sendMessage: returns the Message, or nil, err, code. quiet: true instead
 -- of the Message.
 function M.send(lang, chat_id, text, markup, quiet)
-  return tg().send("sendMessage", {
-    chat_id = chat_id,
-    text = text_of(lang, text, TEXT_MAX),
-    reply_markup = keyboard.unwrap(markup),
-  }, want(not quiet))
+  return tg().send("sendMessage", { chat_id = chat_id },
+    opts_for("text", text_of(lang, text, TEXT_MAX), markup, not quiet))
 end
 
 -- sendPhoto with our own photo file (media = {key=, path=}): uploaded once,
 -- then its file_id is reused (the tg module keeps it).
 function M.photo(lang, chat_id, media, caption, markup, quiet)
-  return tg().send_photo({
-    chat_id = chat_id,
-    caption = text_of(lang, caption, CAPTION_MAX),
-    reply_markup = keyboard.unwrap(markup),
-  }, media, want(not quiet))
+  return tg().send_photo({ chat_id = chat_id }, media,
+    opts_for("caption", text_of(lang, caption, CAPTION_MAX), markup, not quiet))
 end
 
 -- sendPhoto of a photo Telegram already has (a florist's bouquet photo,
@@ -70,12 +73,8 @@ end
 -- editMessageText; an unchanged message counts as success (the customer
 -- pressed the same button twice). quiet: as for M.send.
 function M.edit(lang, chat_id, message_id, text, markup, quiet)
-  local res, err, code = tg().send("editMessageText", {
-    chat_id = chat_id,
-    message_id = message_id,
-    text = text_of(lang, text, TEXT_MAX),
-    reply_markup = keyboard.unwrap(markup),
-  }, want(not quiet))
+  local res, err, code = tg().send("editMessageText", { chat_id = chat_id, message_id = message_id },
+    opts_for("text", text_of(lang, text, TEXT_MAX), markup, not quiet))
   if res or not_modified(err) then return res or true end
   return nil, err, code
 end

@@ -48,7 +48,10 @@ local JSON_HEADERS = { ["Content-Type"] = "application/json" }
 -- opts.timeout: seconds (default 30); opts.result = false: the caller does
 -- not read the result, so a success returns true without decoding it;
 -- opts.raw: a success returns Telegram's whole answer as text (the poller
--- cuts it with json.items).
+-- cuts it with json.items); opts.json: more parameters as ready JSON object
+-- members ('"text":"…","reply_markup":{…}'), appended to the encoded
+-- params — what the bot sends most is the same few keyboards, encoded
+-- once (scripts/bot/keyboard.lua).
 --
 -- Why opts.result: Telegram echoes every sent or edited message back whole
 -- (text, keyboard, chat, sender), and decoding that answer, with the
@@ -59,12 +62,24 @@ local JSON_HEADERS = { ["Content-Type"] = "application/json" }
 -- "description", "parameters"}) has no nested object that could hold it.
 function M.call(method, params, opts)
   local req = { method = "POST", url = url(method), timeout = opts and opts.timeout or 30 }
+  local extra = opts and opts.json
   if opts and opts.files then
-    req.form = M.form(params or {}, opts.files)
+    local p = params or {}
+    if extra then                   -- an upload sends fields, not JSON: take them apart
+      local more = json.decode("{" .. extra .. "}")
+      if type(more) ~= "table" then return nil, "tg: opts.json is not JSON object members", 400 end
+      p = {}
+      for k, v in pairs(params or {}) do p[k] = v end
+      for k, v in pairs(more) do p[k] = v end
+    end
+    req.form = M.form(p, opts.files)
   else
     req.headers = JSON_HEADERS
     local body, err = json.encode(params or {})
     if not body then return nil, "tg: cannot encode parameters: " .. tostring(err), 400 end
+    if extra then
+      body = #body > 2 and body:sub(1, -2) .. "," .. extra .. "}" or "{" .. extra .. "}"
+    end
     req.body = body
   end
   local res, err, code = http.request(req)

@@ -45,7 +45,7 @@ local function copy(t)
   return c
 end
 
-local function upload(params, media)
+local function upload(params, media, opts)
   local data, err, code = fs.read(media.path)
   if not data then return nil, err, code end
   local name = media.path:match("([^/]+)$") or "photo"
@@ -55,6 +55,7 @@ local function upload(params, media)
   local res, serr, scode, extra = send.send("sendPhoto", p, {
     files = { { name = "photo", data = data, filename = name, content_type = TYPES[ext] or "application/octet-stream" } },
     timeout = 120,
+    json = opts and opts.json,      -- caption and keyboard, as the caller gave them
   })
   if not res then return nil, serr, scode, extra end
   local id = photo_id(res)
@@ -77,10 +78,10 @@ function M.send_photo(params, media, opts)
     M.forget_file_id(key)      -- a file_id Telegram does not know (another bot's, a reset test server)
   end
   if not media.path then return nil, "no cached file_id for " .. tostring(key) .. " and no path", "enoent" end
-  if not key then return upload(params, media) end
+  if not key then return upload(params, media, opts) end
   local lock = keys.prefix() .. "uploading:" .. key
   if redis.call("SET", lock, "1", "NX", "EX", 60) == "OK" then
-    local res, err, code, extra = upload(params, media)
+    local res, err, code, extra = upload(params, media, opts)
     redis.call("DEL", lock)
     return res, err, code, extra
   end
@@ -96,7 +97,7 @@ function M.send_photo(params, media, opts)
     end
     if redis.call("EXISTS", lock) == 0 then break end
   end
-  return upload(params, media)
+  return upload(params, media, opts)
 end
 
 return M

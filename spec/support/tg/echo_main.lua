@@ -61,8 +61,8 @@ http.route("POST", "/spec/send", function(req)
   local hs = {}
   for i, c in ipairs(body.calls or {}) do
     hs[i] = engine.spawn(function()
-      if c.media then return { tg.send_photo(c.params, c.media) } end
-      return { tg.send(c.method, c.params) }
+      if c.media then return { tg.send_photo(c.params, c.media, c.opts) } end
+      return { tg.send(c.method, c.params, c.opts) }
     end)
   end
   local out = {}
