@@ -51,15 +51,62 @@ end
 
 function M.taken(date) return taken_by_date({ date })[date] end
 
-local function rule_windows(date, now, opts, taken)
-  local list, err, msg = rules.slots.windows(date, now, {
-    zone = opts.zone, prep_minutes = opts.prep_minutes, taken = taken,
-  })
-  if not list then
-    log.error("slots.windows failed", { date = date, err = err, msg = msg })
-    return nil, err or "rule_failed"
+-- {======================================================================
+-- The rule's answers, kept for the minute
+-- =======================================================================
+
+-- rules/slots.lua answers from the clock's minute (cut-offs, lead times),
+-- the zone, the lead time of the cart and the places taken — nothing else.
+-- Its date list walks every window of the next days, ~0.2 ms sandboxed, and
+-- the checkout asks it on every date and time screen; at the order
+-- benchmark's rate that was ~14% of the engine's CPU. So an answer is kept
+-- until the minute changes, under a key of everything it depends on. The
+-- lists are shared: callers read them, never change them.
+local MEMO_MAX = 1000
+local memo, memo_minute, memo_n = {}, nil, 0
+
+local function remembered(key, now, compute)
+  local minute = math.floor(now / 60)
+  if minute ~= memo_minute or memo_n >= MEMO_MAX then
+    memo, memo_minute, memo_n = {}, minute, 0
   end
-  return list
+  local hit = memo[key]
+  if hit then return hit[1], hit[2] end
+  local v, err = compute()
+  if v then
+    memo[key] = { v }
+    memo_n = memo_n + 1
+  end
+  return v, err
+end
+
+local function taken_key(taken)
+  local parts = {}
+  for _, w in ipairs(rules.slots.WINDOWS) do parts[#parts + 1] = tostring(taken and taken[w.start] or 0) end
+  return table.concat(parts, ",")
+end
+
+local function rule_windows(date, now, opts, taken)
+  local key = ("w|%s|%s|%s|%s"):format(date, tostring(opts.zone), tostring(opts.prep_minutes), taken_key(taken))
+  return remembered(key, now, function()
+    local list, err, msg = rules.slots.windows(date, now, {
+      zone = opts.zone, prep_minutes = opts.prep_minutes, taken = taken,
+    })
+    if not list then
+      log.error("slots.windows failed", { date = date, err = err, msg = msg })
+      return nil, err or "rule_failed"
+    end
+    return list
+  end)
+end
+
+local function rule_dates(now, opts)
+  local key = ("d|%s|%s"):format(tostring(opts.zone), tostring(opts.prep_minutes))
+  return remembered(key, now, function()
+    local dates = rules.slots.dates(now, { zone = opts.zone, prep_minutes = opts.prep_minutes })
+    if type(dates) ~= "table" then return nil end
+    return dates
+  end)
 end
 
 function M.windows(date, now, opts)
@@ -71,8 +118,8 @@ end
 -- time, with those windows: one query for every date.
 function M.open_dates(now, opts)
   opts = opts or {}
-  local dates = rules.slots.dates(now, { zone = opts.zone, prep_minutes = opts.prep_minutes })
-  if type(dates) ~= "table" or #dates == 0 then return {} end
+  local dates = rule_dates(now, opts)
+  if not dates or #dates == 0 then return {} end
   local taken = taken_by_date(dates)
   local out = {}
   for _, date in ipairs(dates) do
