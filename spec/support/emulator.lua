@@ -17,6 +17,7 @@
 -- See engine/doc/emulator.md for the whole API.
 local http = require "http"
 local timer = require "timer"
+local json = require "json"
 local crypto = require "crypto"
 local wire = require "support.emulator.wire"
 local methods = require "support.emulator.methods"
@@ -51,21 +52,21 @@ local function dispatch(req)
   if not fn or name:lower() == "new_file_id" then return wire.fail(404, "Not Found: method not found") end
   local p, files = wire.params(req)
   if not p then return wire.fail(400, "Bad Request: " .. files) end
-  local status, body
+  local status, body, headers
   local fault = emu.faults[name:lower()]
   if fault and fault.n > 0 then
     fault.n = fault.n - 1
     status, body = fault.status, fault.body
   else
-    status, body = fn(emu, p, files)
+    status, body, headers = fn(emu, p, files)
   end
   emu.stats.calls = emu.stats.calls + 1
   emu.stats.by_method[name] = (emu.stats.by_method[name] or 0) + 1
   if emu.log_calls then
     emu.calls[#emu.calls + 1] = { method = name, params = p, status = status, at = timer.monotonic(),
-                                  error = body and body.description }
+                                  error = type(body) == "table" and body.description or nil }
   end
-  return status, body
+  return status, body, headers
 end
 
 local function serve_file(req)
@@ -301,8 +302,11 @@ function Emulator:confirm(offset)
   compact(self)
 end
 
+-- The updates getUpdates hands out (oldest first, at most limit), and the
+-- same as JSON texts: an update is encoded once, however often a bot that
+-- confirms late is sent it again.
 function Emulator:take_updates(limit)
-  local out = {}
+  local out, texts = {}, {}
   local now = timer.monotonic()
   for _, item in ipairs(self.queue) do
     if #out >= limit then break end
@@ -315,10 +319,12 @@ function Emulator:take_updates(limit)
           self.limits:credit(item.chat, now)
         end
         out[#out + 1] = item.update
+        item.json = item.json or json.encode(item.update)
+        texts[#out] = item.json
       end
     end
   end
-  return out
+  return out, texts
 end
 
 function Emulator:pending_count()

@@ -8,6 +8,7 @@ local crypto = require "crypto"
 local timer = require "timer"
 
 local ok, fail = wire.ok, wire.fail
+local JSON_TYPE = { ["Content-Type"] = "application/json" }
 local M = {}
 
 local MAX_TEXT, MAX_CAPTION, MAX_DATA, MAX_BUTTONS = 4096, 1024, 64, 100
@@ -358,8 +359,11 @@ function M.getupdates(emu, p)
   if offset then emu:confirm(offset) end
   local deadline = timer.monotonic() + timeout
   while true do
-    local ups = emu:take_updates(limit)
-    if #ups > 0 or timer.monotonic() >= deadline or emu.stopped then return ok(ups) end
+    local ups, texts = emu:take_updates(limit)
+    if #ups > 0 or timer.monotonic() >= deadline or emu.stopped then
+      -- the envelope around texts encoded once per update (take_updates)
+      return 200, '{"ok":true,"result":[' .. table.concat(texts, ",") .. "]}", JSON_TYPE
+    end
     timer.sleep(0.001)   -- the wait is the update's latency: keep it short
     if emu.poller ~= me then
       return fail(409, "Conflict: terminated by other getUpdates request; make sure that only one bot instance is running")
