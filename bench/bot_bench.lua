@@ -77,6 +77,8 @@ local function main()
   say("bench: seeding the catalog ...")
   bench:seed()
   assert(db.register_customers(BASE_ID, USERS))   -- with a language: catalog work from the first update
+  local closed = db.close_leftover_orders()
+  if closed > 0 then say("bench: %d orders left by an earlier benchmark closed (cancelled)", closed) end
   local emu_p, emu_url = bench:start_emulator()
   local bot_p
   local ok, err = pcall(function()

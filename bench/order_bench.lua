@@ -342,6 +342,8 @@ local function main()
   say("bench: seeding the catalog ...")
   bench:seed()
   register_people()
+  local closed = db.close_leftover_orders()   -- an earlier run's, for the repost timer
+  if closed > 0 then say("bench: %d orders left by an earlier run closed (cancelled)", closed) end
   fill_stock()
   must(pg.query("UPDATE delivery_slots SET taken = 0 WHERE taken > 0"))
   engine.spawn(keep_out_of_the_way)
