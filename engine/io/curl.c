@@ -1,5 +1,7 @@
 /*
-** curl.c — libcurl multi_socket on libuv. See curl.h.
+** curl.c — libcurl multi_socket on libuv: the transfers. See curl.h. The
+** sockets and the timer libcurl asks for are curl_uv.c's; plain-HTTP
+** requests go to http1.c instead (curl_xfer_start decides).
 **
 ** The glue has the shape of tarantool's src/curl.c and hiredis's libuv
 ** adapter: libcurl tells us which sockets to watch (CURLMOPT_SOCKETFUNCTION →
@@ -24,6 +26,7 @@
 #include <unistd.h>
 
 #include "io/curl.h"
+#include "io/curl_int.h"
 #include "io/http1.h"
 
 #define DEFAULT_TIMEOUT_MS 30000
@@ -34,34 +37,6 @@
 #define KEEP_SMALL (16u * 1024)
 
 enum { X_NEW, X_RUNNING, X_DONE };
-
-struct curl_multi {
-  uv_loop_t *loop;
-  CURLM *multi;
-  uv_timer_t timer;                   /* libcurl's timeout */
-  uv_timer_t watchdog;                /* our per-transfer deadline check */
-  struct sock *socks;                 /* live pollers, for destroy */
-  struct sock **byfd;                 /* the sockets we opened, by descriptor */
-  size_t nbyfd;
-  curl_xfer_t *running;               /* list of X_RUNNING transfers */
-  int nrunning;
-  curl_xfer_t *idle;                  /* transfers kept for reuse */
-  int nidle;
-  int nxfers;                         /* transfers given out and not yet freed */
-  int handles;                        /* libuv handles not yet closed */
-  int destroyed;
-  h1_pool_t *h1;                      /* plain-HTTP requests bypass libcurl (http1.h) */
-};
-
-typedef struct sock {
-  uv_poll_t poll;
-  curl_socket_t fd;
-  curl_multi_t *m;
-  int events;                         /* what the poll handle watches now */
-  int owned;                          /* opened by opensocket_cb: we see its close */
-  int parked;                         /* a kept-alive connection no transfer uses */
-  struct sock *prev, *next;
-} sock_t;
 
 struct curl_xfer {
   curl_multi_t *m;
@@ -89,188 +64,7 @@ struct curl_xfer {
   h1_req_t *h1;                       /* running on the plain-HTTP path */
 };
 
-static void check_done(curl_multi_t *m);
 static void xfer_destroy(curl_xfer_t *x);
-
-/* ====================================================================
-** libuv → libcurl
-** ==================================================================== */
-
-static void sock_watch(sock_t *s, int events);
-
-static void on_poll(uv_poll_t *h, int status, int events) {
-  sock_t *s = h->data;
-  curl_multi_t *m = s->m;
-  if (s->parked) {                    /* the peer closed an idle connection */
-    sock_watch(s, 0);                 /* libcurl finds out when it next looks */
-    return;
-  }
-  int flags = 0;
-  if (status < 0) {
-    flags = CURL_CSELECT_ERR;
-    s->events = 0;                    /* libuv stopped the poll */
-  } else {
-    if (events & UV_READABLE) flags |= CURL_CSELECT_IN;
-    if (events & UV_WRITABLE) flags |= CURL_CSELECT_OUT;
-  }
-  int running;
-  curl_multi_socket_action(m->multi, s->fd, flags, &running);   /* may free s */
-  check_done(m);
-}
-
-static void on_timer(uv_timer_t *t) {
-  curl_multi_t *m = t->data;
-  int running;
-  curl_multi_socket_action(m->multi, CURL_SOCKET_TIMEOUT, 0, &running);
-  check_done(m);
-}
-
-/* ====================================================================
-** libcurl → libuv (only arming handles here)
-** ==================================================================== */
-
-/* A destroyed multi goes once its libuv handles are closed and the last
-** transfer handed out is freed: curl_xfer_free still needs it. */
-static void multi_maybe_free(curl_multi_t *m) {
-  if (m->destroyed && m->handles == 0 && m->nxfers == 0) free(m);
-}
-
-static void on_handle_closed(uv_handle_t *h) {
-  curl_multi_t *m = h->data;
-  m->handles--;
-  multi_maybe_free(m);
-}
-
-static void on_sock_closed(uv_handle_t *h) {
-  sock_t *s = h->data;
-  curl_multi_t *m = s->m;
-  free(s);
-  m->handles--;
-  multi_maybe_free(m);
-}
-
-static void sock_drop(curl_multi_t *m, sock_t *s) {
-  if (s->prev) s->prev->next = s->next;
-  else m->socks = s->next;
-  if (s->next) s->next->prev = s->prev;
-  if (s->owned && (size_t)s->fd < m->nbyfd) m->byfd[s->fd] = NULL;
-  uv_poll_stop(&s->poll);
-  uv_close((uv_handle_t *)&s->poll, on_sock_closed);
-}
-
-static sock_t *sock_new(curl_multi_t *m, curl_socket_t fd) {
-  sock_t *s = calloc(1, sizeof *s);
-  if (!s) return NULL;
-  if (uv_poll_init_socket(m->loop, &s->poll, fd) != 0) {
-    free(s);
-    return NULL;
-  }
-  s->fd = fd;
-  s->m = m;
-  s->poll.data = s;
-  m->handles++;
-  s->next = m->socks;
-  if (m->socks) m->socks->prev = s;
-  m->socks = s;
-  return s;
-}
-
-/* In libuv each uv_poll_start is an epoll_ctl DEL at once and an ADD on the
-** next poll, each uv_poll_stop a DEL: only a real change of mask costs that. */
-static void sock_watch(sock_t *s, int events) {
-  if (events == s->events) return;
-  s->events = events;
-  if (events) uv_poll_start(&s->poll, events, on_poll);
-  else uv_poll_stop(&s->poll);
-}
-
-static sock_t *owned_sock(curl_multi_t *m, curl_socket_t fd) {
-  return fd >= 0 && (size_t)fd < m->nbyfd ? m->byfd[fd] : NULL;
-}
-
-/* A kept-alive connection used to cost, per request, a new poll handle (an
-** ioctl, two epoll_ctl to probe the descriptor), an epoll_ctl pair to start
-** it and two more to close it when libcurl said it no longer watches the
-** socket. For the sockets libcurl opens through us we also see the close, so
-** their poll handle is kept from connect to close instead: "no longer
-** watched" only parks it, still watching for readable (and unreferenced, so
-** an idle connection does not keep the loop alive), and the next request on
-** that connection, which waits for readable too, changes nothing. An event
-** on a parked socket (the server closed it) just stops the poll; libcurl
-** checks the connection before reusing it. Sockets we do not see closed (the
-** resolver's) keep the old way: the poll handle goes on REMOVE, before the
-** descriptor can be closed and its number reused. */
-static curl_socket_t opensocket_cb(void *clientp, curlsocktype purpose, struct curl_sockaddr *a) {
-  curl_multi_t *m = clientp;
-  curl_socket_t fd = socket(a->family, a->socktype, a->protocol);
-  if (fd == CURL_SOCKET_BAD || purpose != CURLSOCKTYPE_IPCXN || m->destroyed) return fd;
-  if ((size_t)fd >= m->nbyfd) {
-    size_t n = m->nbyfd ? m->nbyfd : 64;
-    while (n <= (size_t)fd) n *= 2;
-    sock_t **p = realloc(m->byfd, n * sizeof *p);
-    if (!p) return fd;                /* then it is watched the old way */
-    memset(p + m->nbyfd, 0, (n - m->nbyfd) * sizeof *p);
-    m->byfd = p;
-    m->nbyfd = n;
-  }
-  sock_t *s = sock_new(m, fd);
-  if (!s) return fd;
-  s->owned = 1;
-  m->byfd[fd] = s;
-  return fd;
-}
-
-/* libcurl has already said REMOVE for the socket (Curl_multi_closed runs
-** before this): the poll handle goes while the descriptor is still ours. */
-static int closesocket_cb(void *clientp, curl_socket_t fd) {
-  curl_multi_t *m = clientp;
-  sock_t *s = owned_sock(m, fd);
-  if (s) {
-    if (!s->parked && m->multi && !m->destroyed) curl_multi_assign(m->multi, fd, NULL);
-    sock_drop(m, s);
-  }
-  return close(fd);
-}
-
-static int socket_cb(CURL *easy, curl_socket_t fd, int what, void *userp, void *socketp) {
-  (void)easy;
-  curl_multi_t *m = userp;
-  sock_t *s = socketp;
-  if (what == CURL_POLL_REMOVE) {
-    if (s) {
-      curl_multi_assign(m->multi, fd, NULL);
-      if (!s->owned) {
-        sock_drop(m, s);
-      } else if (!s->parked) {
-        s->parked = 1;
-        uv_unref((uv_handle_t *)&s->poll);
-      }
-    }
-    return 0;
-  }
-  if (!s) {
-    s = owned_sock(m, fd);
-    if (!s && !(s = sock_new(m, fd))) return -1;
-    curl_multi_assign(m->multi, fd, s);
-  }
-  if (s->parked) {
-    s->parked = 0;
-    uv_ref((uv_handle_t *)&s->poll);
-  }
-  int events = 0;
-  if (what & CURL_POLL_IN) events |= UV_READABLE;
-  if (what & CURL_POLL_OUT) events |= UV_WRITABLE;
-  sock_watch(s, events);
-  return 0;
-}
-
-static int timer_cb(CURLM *multi, long timeout_ms, void *userp) {
-  (void)multi;
-  curl_multi_t *m = userp;
-  if (timeout_ms < 0) uv_timer_stop(&m->timer);
-  else uv_timer_start(&m->timer, on_timer, (uint64_t)timeout_ms, 0);
-  return 0;
-}
 
 /* ====================================================================
 ** Completion
@@ -340,7 +134,7 @@ static void finish(curl_xfer_t *x, CURLcode rc, const char *code, const char *ms
   x->fn(x, x->ud);                    /* may free x */
 }
 
-static void check_done(curl_multi_t *m) {
+void curlx_check_done(curl_multi_t *m) {
   CURLMsg *msg;
   int left;
   while ((msg = curl_multi_info_read(m->multi, &left))) {
@@ -386,9 +180,9 @@ curl_multi_t *curl_multi_create(uv_loop_t *loop) {
   uv_timer_init(loop, &m->watchdog);
   m->timer.data = m->watchdog.data = m;
   m->handles = 2;
-  curl_multi_setopt(m->multi, CURLMOPT_SOCKETFUNCTION, socket_cb);
+  curl_multi_setopt(m->multi, CURLMOPT_SOCKETFUNCTION, curlx_socket_cb);
   curl_multi_setopt(m->multi, CURLMOPT_SOCKETDATA, m);
-  curl_multi_setopt(m->multi, CURLMOPT_TIMERFUNCTION, timer_cb);
+  curl_multi_setopt(m->multi, CURLMOPT_TIMERFUNCTION, curlx_timer_cb);
   curl_multi_setopt(m->multi, CURLMOPT_TIMERDATA, m);
   return m;
 }
@@ -409,12 +203,12 @@ void curl_multi_destroy(curl_multi_t *m) {
   m->nidle = 0;
   curl_multi_cleanup(m->multi);       /* may still report sockets to remove */
   m->multi = NULL;
-  while (m->socks) sock_drop(m, m->socks);
+  while (m->socks) curlx_sock_drop(m, m->socks);
   free(m->byfd);
   m->byfd = NULL;
   m->nbyfd = 0;
-  uv_close((uv_handle_t *)&m->timer, on_handle_closed);
-  uv_close((uv_handle_t *)&m->watchdog, on_handle_closed);
+  uv_close((uv_handle_t *)&m->timer, curlx_on_handle_closed);
+  uv_close((uv_handle_t *)&m->watchdog, curlx_on_handle_closed);
 }
 
 /* ====================================================================
@@ -500,9 +294,9 @@ static void easy_defaults(curl_xfer_t *x) {
   curl_easy_setopt(e, CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
   curl_easy_setopt(e, CURLOPT_USERAGENT, "guldasta/1");
   curl_easy_setopt(e, CURLOPT_TCP_NODELAY, 1L);
-  curl_easy_setopt(e, CURLOPT_OPENSOCKETFUNCTION, opensocket_cb);
+  curl_easy_setopt(e, CURLOPT_OPENSOCKETFUNCTION, curlx_opensocket_cb);
   curl_easy_setopt(e, CURLOPT_OPENSOCKETDATA, x->m);
-  curl_easy_setopt(e, CURLOPT_CLOSESOCKETFUNCTION, closesocket_cb);
+  curl_easy_setopt(e, CURLOPT_CLOSESOCKETFUNCTION, curlx_closesocket_cb);
   curl_easy_setopt(e, CURLOPT_CLOSESOCKETDATA, x->m);
   if (!proxy_in_env()) curl_easy_setopt(e, CURLOPT_PROXY, "");
 }
@@ -726,7 +520,7 @@ int curl_xfer_start(curl_xfer_t *x, curl_done_fn fn, void *ud) {
     x->res.error = "invalid url";
     return -1;
   }
-  /* Adding only arms the 0 ms uv_timer through timer_cb: libcurl starts the
+  /* Adding only arms the 0 ms uv_timer (curl_uv.c): libcurl starts the
   ** transfer on the next loop turn, so fn cannot run before we return. */
   CURLMcode rc = curl_multi_add_handle(m->multi, x->easy);
   if (rc != CURLM_OK) {
@@ -752,7 +546,7 @@ void curl_xfer_free(curl_xfer_t *x) {
   m->nxfers--;
   if (m->destroyed || m->nidle >= POOL_MAX) {
     xfer_destroy(x);
-    multi_maybe_free(m);
+    curlx_multi_maybe_free(m);
     return;
   }
   if (x->easy_used) curl_easy_reset(x->easy);   /* drops its references to hdrs and mime */
