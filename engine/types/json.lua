@@ -5,8 +5,15 @@ local json = {}
 ---@return string|nil
 ---@return string|nil err
 function json.encode(value) end
+---Whole numbers come back as integers.
 ---@param s string
 ---@return any
 ---@return string|nil err
 function json.decode(s) end
+---The array member `key` of the JSON object `text`, cut into its elements' JSON texts.
+---@param text string
+---@param key string
+---@return string[]|nil
+---@return string|nil err
+function json.items(text, key) end
 return json

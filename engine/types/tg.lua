@@ -16,6 +16,9 @@ local tg = {}
 ---@class tg.call_opts
 ---@field timeout number|nil   seconds, default 30
 ---@field files tg.upload[]|nil  switches to multipart/form-data
+---@field result false|nil  false: a success returns true without decoding the answer
+---@field raw boolean|nil  a success returns Telegram's answer as text
+---@field json string|nil  more parameters as ready JSON object members ('"text":"…"')
 
 ---One direct Bot API call: no rate limiting, no retry.
 ---@param method string        "getMe", "answerCallbackQuery", ...
@@ -47,10 +50,11 @@ function tg.send(method, params, opts) end
 ---sendPhoto by cached file_id, or uploaded once and the file_id cached.
 ---@param params table   sendPhoto parameters without `photo`
 ---@param media tg.media
+---@param opts tg.call_opts|nil  as for tg.send (an upload always decodes its answer)
 ---@return table|nil message
 ---@return string|nil description
 ---@return tg.code|nil error_code
-function tg.send_photo(params, media) end
+function tg.send_photo(params, media, opts) end
 
 ---@param key string
 ---@return string|nil file_id
