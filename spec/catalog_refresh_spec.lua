@@ -35,10 +35,15 @@ describe("the catalog copy", function()
     assert.is_true(again.spec_mark)
   end)
 
+  -- The copy before and after `sql` ($1 = id) and one TTL.
+  local function around(sql, id)
+    local before = after_ttl()
+    assert(pg.query(sql, id))
+    return before, after_ttl()
+  end
+
   it("is made again when a product is edited, activated or deactivated", function()
-    local c = after_ttl()
-    assert(pg.query("UPDATE products SET name_ru = name_ru || ' (new)' WHERE id = $1", fx.rose))
-    local c2 = after_ttl()
+    local c, c2 = around("UPDATE products SET name_ru = name_ru || ' (new)' WHERE id = $1", fx.rose)
     assert.are_not.equal(c, c2)
     assert.equal(fx.rose_ru .. " (new)", c2.products[fx.rose].name_ru)
 
@@ -52,9 +57,7 @@ describe("the catalog copy", function()
   end)
 
   it("is made again when a category is renamed", function()
-    local c = after_ttl()
-    assert(pg.query("UPDATE categories SET name_uz = name_uz || '!' WHERE id = $1", fx.sub))
-    local c2 = after_ttl()
+    local c, c2 = around("UPDATE categories SET name_uz = name_uz || '!' WHERE id = $1", fx.sub)
     assert.are_not.equal(c, c2)
     assert.equal(fx.sub_uz .. "!", c2.categories[fx.sub].name_uz)
   end)

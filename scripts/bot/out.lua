@@ -26,14 +26,11 @@ local function text_of(lang, v, max)
   return i18n.str(i18n.truncate(lang, v, max))
 end
 
--- Whether a caller reads what a send returns: the Message (to keep its
--- message_id), or only true. Telegram echoes every message back whole, and
--- decoding that was the bot's largest cost per update (tg.call's
--- opts.result), so screens nobody refers to again skip it.
-
--- The options of a send: whether its result is read (want) and the text
--- and keyboard as ready JSON (tg.call's opts.json), the keyboard's kept on
--- it (keyboard.json).
+-- The options of every send: the text (or caption) and keyboard as ready
+-- JSON (tg.call's opts.json; the keyboard's JSON is kept on it,
+-- keyboard.json), and unless `keep`, no decoding of the result: Telegram
+-- echoes every message back whole, and decoding that was the bot's largest
+-- cost per update, so screens nobody refers to again skip it.
 local function opts_for(field, str, markup, keep)
   local o = { json = '"' .. field .. '":' .. json.encode(str) }
   if markup ~= nil then o.json = o.json .. ',"reply_markup":' .. keyboard.json(markup) end
@@ -58,12 +55,8 @@ end
 -- sendPhoto of a photo Telegram already has (a florist's bouquet photo,
 -- by the file_id their message carried) to another chat.
 function M.photo_id(lang, chat_id, file_id, caption, markup)
-  return tg().send("sendPhoto", {
-    chat_id = chat_id,
-    photo = file_id,
-    caption = text_of(lang, caption, CAPTION_MAX),
-    reply_markup = keyboard.unwrap(markup),
-  })
+  return tg().send("sendPhoto", { chat_id = chat_id, photo = file_id },
+    opts_for("caption", text_of(lang, caption, CAPTION_MAX), markup, true))
 end
 
 local function not_modified(err)

@@ -71,10 +71,10 @@ local function remembered(key, now, compute)
     memo, memo_minute, memo_n = {}, minute, 0
   end
   local hit = memo[key]
-  if hit then return hit[1], hit[2] end
+  if hit then return hit end
   local v, err = compute()
-  if v then
-    memo[key] = { v }
+  if v then                         -- a failure is not kept: the next call asks again
+    memo[key] = v
     memo_n = memo_n + 1
   end
   return v, err

@@ -8,9 +8,6 @@ local config = require "config"
 
 local M = {}
 
--- (json.decode gives whole numbers as integers: Telegram's ids stay ids.)
-M.decode = json.decode
-
 local base
 local function url(method)
   if not base then

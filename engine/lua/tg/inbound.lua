@@ -35,7 +35,6 @@ local timer = require "timer"
 local crypto = require "crypto"
 local log = require "log"
 local json = require "json"
-local api = require "tg.api"
 local upd = require "tg.update"
 local context = require "tg.context"
 local keys = require "tg.keys"
@@ -193,7 +192,7 @@ end
 
 local function head_update(head)
   local body = head:match("^%d+|(.*)$") or head
-  local u = api.decode(body)
+  local u = json.decode(body)
   return u
 end
 

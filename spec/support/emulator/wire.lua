@@ -6,9 +6,6 @@ local json = require "json"
 
 local M = {}
 
--- (json.decode gives whole numbers as integers: a chat id stays an id.)
-M.decode = json.decode
-
 local function unescape(s)
   s = s:gsub("+", " ")
   return (s:gsub("%%(%x%x)", function(h) return string.char(tonumber(h, 16)) end))
@@ -68,7 +65,7 @@ function M.params(req)
   local ctype = (req.headers["content-type"] or ""):lower()
   if req.body ~= "" then
     if ctype:find("application/json", 1, true) then
-      local v, err = M.decode(req.body)
+      local v, err = json.decode(req.body)
       if type(v) ~= "table" then return nil, "can't parse JSON: " .. tostring(err) end
       for k, x in pairs(v) do p[k] = x end
     elseif ctype:find("multipart/form-data", 1, true) then
@@ -82,7 +79,7 @@ function M.params(req)
   end
   for k, v in pairs(p) do
     if JSON_FIELDS[k] and type(v) == "string" then
-      local d = M.decode(v)
+      local d = json.decode(v)
       if d ~= nil then p[k] = d end
     end
   end
