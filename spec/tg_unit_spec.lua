@@ -3,7 +3,7 @@
 -- scaled down ten-fold so the spec takes a second or two, not twenty).
 local update = require "tg.update"
 local limiter = require "tg.limiter"
-local api = require "tg.api"
+local json = require "json"
 local timer = require "timer"
 local engine = require "engine"
 local redis = require "redis"
@@ -43,7 +43,7 @@ describe("tg.update", function()
   end)
 
   it("decodes Bot API JSON with integer ids", function()
-    local v = api.decode('{"update_id":123456789,"message":{"chat":{"id":-1001234567890},"location":{"latitude":39.77}}}')
+    local v = json.decode('{"update_id":123456789,"message":{"chat":{"id":-1001234567890},"location":{"latitude":39.77}}}')
     assert.are.equal("integer", math.type(v.update_id))
     assert.are.equal("integer", math.type(v.message.chat.id))
     assert.are.equal(-1001234567890, v.message.chat.id)
