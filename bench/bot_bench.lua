@@ -14,7 +14,9 @@
 -- the end and its peak (VmHWM), and the CPU of the engine and the emulator.
 --
 -- BENCH_RATE (3000), BENCH_USERS (10000), BENCH_SECS (20 per step),
--- BENCH_WEBHOOK=0 skips the webhook-mode step.
+-- BENCH_WEBHOOK=0 skips the webhook-mode step, BENCH_OPEN_RUNS (1) repeats
+-- the open step to show its spread from run to run, BENCH_CLOSED=0 skips
+-- the closed-loop steps.
 local conductor = require "bench.lib.conductor"
 local procfs = require "bench.lib.procfs"
 local report = require "bench.lib.report"
@@ -24,6 +26,8 @@ local RATE = tonumber(os.getenv("BENCH_RATE") or "") or 3000
 local USERS = tonumber(os.getenv("BENCH_USERS") or "") or 10000
 local SECS = tonumber(os.getenv("BENCH_SECS") or "") or 20
 local WEBHOOK = os.getenv("BENCH_WEBHOOK") ~= "0"
+local OPEN_RUNS = tonumber(os.getenv("BENCH_OPEN_RUNS") or "") or 1
+local CLOSED = os.getenv("BENCH_CLOSED") ~= "0"
 local BASE_ID = 900000000            -- as in bench/bot_load.lua
 
 local bench = conductor.new { logs = "bench", load = "bench/bot_load.lua" }
@@ -34,11 +38,16 @@ local cpu_of, mem_of = procfs.cpu, procfs.mem
 -- Steps
 -- ======================================================================
 
+local ALLOCATED = "guldasta_lua_allocated_bytes"
+
 local function run_step(emu_url, emu_p, bot_p, name, o)
   say("bench: %s ...", name)
   local c_bot, c_emu = cpu_of(bot_p:pid()), cpu_of(emu_p:pid())
   local q0 = db.commits()
+  local a0 = conductor.metric(bench.serve_url, ALLOCATED)
   local r = conductor.step(emu_url, o, o.secs or SECS)
+  local a1 = conductor.metric(bench.serve_url, ALLOCATED)
+  r.kb_per_update = a0 and a1 and (a1 - a0) / 1024 / math.max(1, r.sent)
   r.name = name
   r.cpu_bot = (cpu_of(bot_p:pid()) - c_bot) / r.secs
   r.cpu_emu = (cpu_of(emu_p:pid()) - c_emu) / r.secs
@@ -63,8 +72,9 @@ local function print_table(results)
   line("")
   for _, r in ipairs(results) do
     local kinds, methods = report.counts(r.kinds), report.counts(r.methods)
-    line("%s: sent %d (%s); 429s %d; PG transactions/update %.2f; generator starved %d; load process peak %.0f MB",
-         r.name, r.sent, table.concat(kinds, ", "), r.rate_limited, r.pg_tx, r.starved, (r.emu_hwm or 0) / 1024)
+    line("%s: sent %d (%s); 429s %d; PG transactions/update %.2f; Lua allocation/update %s KB; generator starved %d; load process peak %.0f MB",
+         r.name, r.sent, table.concat(kinds, ", "), r.rate_limited, r.pg_tx,
+         r.kb_per_update and ("%.1f"):format(r.kb_per_update) or "?", r.starved, (r.emu_hwm or 0) / 1024)
     line("  Bot API calls: %s", table.concat(methods, ", "))
   end
   line("")
@@ -86,13 +96,15 @@ local function main()
     local results = {}
     -- warm-up: photos uploaded once, caches and pools filled (not reported)
     run_step(emu_url, emu_p, bot_p, "warm-up", { mode = "open", rate = math.min(RATE, 1000), users = USERS, secs = 5 })
-    results[#results + 1] = run_step(emu_url, emu_p, bot_p,
-      ("polling, open %d/s, %d chats"):format(RATE, USERS),
-      { mode = "open", rate = RATE, users = USERS, secs = SECS })
-    results[#results + 1] = run_step(emu_url, emu_p, bot_p, "polling, closed, 10 users",
-      { mode = "closed", concurrency = 10, users = USERS, secs = SECS })
-    results[#results + 1] = run_step(emu_url, emu_p, bot_p, "polling, closed, 200 users",
-      { mode = "closed", concurrency = 200, users = USERS, secs = SECS })
+    for _ = 1, OPEN_RUNS do
+      results[#results + 1] = run_step(emu_url, emu_p, bot_p,
+        ("polling, open %d/s, %d chats"):format(RATE, USERS),
+        { mode = "open", rate = RATE, users = USERS, secs = SECS })
+    end
+    for _, users in ipairs(CLOSED and { 10, 200 } or {}) do
+      results[#results + 1] = run_step(emu_url, emu_p, bot_p, ("polling, closed, %d users"):format(users),
+        { mode = "closed", concurrency = users, users = USERS, secs = SECS })
+    end
     if WEBHOOK then
       stop(bot_p)
       bot_p = bench:start_serve(emu_url, true)

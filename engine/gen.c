@@ -20,6 +20,7 @@
 #include "gen.h"
 #include "log.h"
 #include "metrics.h"
+#include "profile.h"
 #include "sandbox.h"
 #include "sched.h"
 #include "snapshot.h"
@@ -38,6 +39,7 @@ struct gen {
   int current;
   int retired;
   size_t mem_used, mem_cap;
+  unsigned long long mem_allocated; /* bytes ever asked for: garbage per unit of work */
   snapshot_t snap;
   retire_cb *cbs;
   int ncbs, next_cb;
@@ -55,6 +57,7 @@ int gen_is_current(gen_t *g) { return g == current; }
 int gen_reload_failures(void) { return reload_failures; }
 int gen_count_alive(void) { return alive; }
 size_t gen_mem_used(gen_t *g) { return g->mem_used; }
+unsigned long long gen_mem_allocated(gen_t *g) { return g->mem_allocated; }
 size_t gen_mem_cap(gen_t *g) { return g->mem_cap; }
 void gen_set_mem_cap(gen_t *g, size_t cap) { g->mem_cap = cap; }
 const snapshot_t *gen_snapshot(gen_t *g) { return &g->snap; }
@@ -81,6 +84,10 @@ static void *gen_alloc(void *ud, void *ptr, size_t osize, size_t nsize) {
   void *p = realloc(ptr, nsize);
   if (!p) return NULL;
   g->mem_used = g->mem_used - old + nsize;
+  if (nsize > old) {
+    g->mem_allocated += nsize - old;
+    if (profile_by_allocation) profile_alloc(nsize - old);
+  }
   return p;
 }
 

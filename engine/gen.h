@@ -53,6 +53,9 @@ int gen_count_alive(void);
 
 /* Memory accounting of a generation (sandbox memory cap). */
 size_t gen_mem_used(gen_t *g);
+/* Bytes the generation's Lua state has allocated since it was made (growth
+** by realloc counted; frees not subtracted): its garbage rate. */
+unsigned long long gen_mem_allocated(gen_t *g);
 /* Allocation limit in bytes of total use (0 = none): allocations that would
 ** pass it fail, which Lua turns into a memory error. */
 size_t gen_mem_cap(gen_t *g);

@@ -189,6 +189,7 @@ static int l_metric(lua_State *L) {
 static int l_metrics(lua_State *L) {
   metrics_gauge_set("guldasta_units_in_flight", NULL, sched_alive());
   metrics_gauge_set("guldasta_lua_memory_bytes", NULL, (double)gen_mem_used(gen_of(L)));
+  metrics_gauge_set("guldasta_lua_allocated_bytes", NULL, (double)gen_mem_allocated(gen_of(L)));
   buf_t b;
   buf_init(&b);
   metrics_render(&b);
@@ -198,7 +199,7 @@ static int l_metrics(lua_State *L) {
 }
 
 static int l_stats(lua_State *L) {
-  lua_createtable(L, 0, 5);
+  lua_createtable(L, 0, 7);
   lua_pushinteger(L, sched_alive());
   lua_setfield(L, -2, "units_in_flight");
   lua_pushinteger(L, gen_id(gen_of(L)));
@@ -211,6 +212,8 @@ static int l_stats(lua_State *L) {
   lua_setfield(L, -2, "reload_failures");
   lua_pushinteger(L, (lua_Integer)gen_mem_used(gen_of(L)));
   lua_setfield(L, -2, "lua_memory");
+  lua_pushinteger(L, (lua_Integer)gen_mem_allocated(gen_of(L)));
+  lua_setfield(L, -2, "lua_allocated");
   return 1;
 }
 

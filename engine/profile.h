@@ -12,6 +12,10 @@ void profile_start(void);
 ** coroutine was running. */
 void profile_enter(lua_State *co);
 void profile_leave(void);
+/* With GULDASTA_LUA_PROFILE_ALLOC=1 samples are taken by bytes allocated:
+** the Lua allocator then reports each allocation (a flag test otherwise). */
+extern int profile_by_allocation;
+void profile_alloc(size_t bytes);
 /* Writes the native (not in Lua) sample count and closes the file. */
 void profile_stop(void);
 

@@ -55,6 +55,28 @@ describe("http.request over plain HTTP/1.1", function()
     assert.truthy(res.headers["content-type"]:find("application/json", 1, true))
   end)
 
+  it("answers a 2xx body holding success_marker with matched and no body; any other as usual", function()
+    http.route("POST", "/p/status", function(req)
+      return tonumber(req.query:match("s=(%d+)")), req.body
+    end)
+    local function call(status, body)
+      return assert(http.request { method = "POST", url = base .. "/p/status?s=" .. status, body = body,
+                                   timeout = 5, success_marker = '"ok":true' })
+    end
+    local hit = call(200, '{"ok":true,"result":{"message_id":7}}')
+    assert.same({ status = 200, matched = true }, hit)
+    local miss = call(200, '{"ok":false,"error_code":400}')
+    assert.is_nil(miss.matched)
+    assert.equal('{"ok":false,"error_code":400}', miss.body)
+    -- not a 2xx: the body is always given, whatever it holds
+    local err = call(500, '{"ok":true}')
+    assert.is_nil(err.matched)
+    assert.equal('{"ok":true}', err.body)
+    assert.has_error(function()
+      http.request { url = base .. "/p/status?s=200", success_marker = 1 }
+    end)
+  end)
+
   it("reads a body of several reads, and refuses one over max_body", function()
     local res = assert(http.request { url = base .. "/p/big?n=100000", timeout = 5 })
     assert.equal(200000, #res.body)

@@ -27,6 +27,30 @@ describe("json", function()
     end)
   end)
 
+  describe("decode with a member left out", function()
+    it("drops that member at any depth and keeps everything else, strings naming it included", function()
+      local text = '{ "id" : 5, "reply_markup": {"inline_keyboard": [[{"text":"a","callback_data":"c:1"}]]},'
+        .. ' "message": {"text": "say \\"reply_markup\\"", "reply_markup": [1, 2], "chat": {"id": 7}},'
+        .. ' "list": [{"reply_markup": null, "b": 1.5}, [], {}], "last": true }'
+      local full = json.decode(text)
+      local got = assert(json.decode(text, "reply_markup"))
+      full.reply_markup, full.message.reply_markup, full.list[1].reply_markup = nil, nil, nil
+      assert.same(full, got)
+      assert.equal("integer", math.type(got.message.chat.id))
+      assert.equal('say "reply_markup"', got.message.text)
+    end)
+
+    it("decodes as usual when the member is absent, and refuses bad JSON the same way", function()
+      assert.same({ a = 1 }, json.decode('{"a":1}', "reply_markup"))
+      assert.same({}, json.decode('{"reply_markup":{"x":[1]}}', "reply_markup"))
+      for _, bad in ipairs { '{"a":1,"reply_markup":', '{"reply_markup":1,}', '{"reply_markup":1} x' } do
+        local v, err = json.decode(bad, "reply_markup")
+        assert.is_nil(v, bad)
+        assert.is_string(err)
+      end
+    end)
+  end)
+
   describe("items", function()
     it("cuts an array member into its elements, as text", function()
       local text = '{"ok":true,"result":[{"update_id":5,"message":{"text":"a]\\"}b","x":[1,{"y":null}]}}, 7 ,"s",[],{}]}'

@@ -30,6 +30,18 @@ describe("tg.update", function()
     assert.is_nil(update.chat_id_of({ update_id = 8, poll = { id = "p" } }))
   end)
 
+  it("decodes an update without the pressed message's keyboard, ids as integers", function()
+    local text = json.encode { update_id = 9, callback_query = { id = "q", data = "c:1", from = { id = 5 },
+      message = { message_id = 3, text = "Menu", chat = { id = 5, type = "private" },
+                  reply_markup = { inline_keyboard = { { { text = "A", callback_data = "c:1" } } } } } } }
+    local u = assert(update.decode(text))
+    assert.is_nil(u.callback_query.message.reply_markup)
+    assert.equal("Menu", u.callback_query.message.text)
+    assert.equal("integer", math.type(u.callback_query.message.chat.id))
+    assert.equal("c:1", u.callback_query.data)
+    assert.is_nil(update.decode("{not json"))
+  end)
+
   it("orders by chat, and presses in a group or channel by chat and person", function()
     local inbound = require "tg.inbound"
     local a, b = { id = 5 }, { id = 6 }

@@ -115,7 +115,7 @@ function Conductor:start_serve(api_url, webhook, extra)
     local f = io.open(self:log("serve.pid"), "w")
     if f then f:write(p:pid(), "\n") f:close() end
     wait_http(url .. "/healthz", p, 20, "guldasta serve")
-    self.serve = p
+    self.serve, self.serve_url = p, url
     return p, url
   end)
 end
@@ -136,6 +136,14 @@ end
 function Conductor:seed()
   local res = assert(proc.run({ self.exe, "seed" }, { env = self.env, cwd = self.root, timeout = 300 }))
   if res.code ~= 0 then error("guldasta seed failed:\n" .. res.stdout .. res.stderr) end
+end
+
+-- The value of an unlabelled gauge on the /metrics page of the engine at
+-- url (a `serve` process), or nil.
+function M.metric(url, name)
+  local res = http.request { method = "GET", url = url .. "/metrics", timeout = 10 }
+  if not (res and res.status == 200) then return nil end
+  return tonumber(res.body:match("\n" .. name:gsub("%p", "%%%0") .. " ([%d.e+]+)"))
 end
 
 -- One step of the load process at emu_url: o is its shape (JSON), secs

@@ -37,6 +37,8 @@ end
 -- Shared by every JSON call (http.request only reads it): one table less
 -- per call on the hot path.
 local JSON_HEADERS = { ["Content-Type"] = "application/json" }
+-- a 200's body with this is a success (why that is safe: M.call)
+local OK_MARKER = '"ok":true'
 
 -- Calls `method`. Returns the result, or nil, description, error_code,
 -- parameters — error_code is Telegram's number (400, 403, 429, 5xx...) or
@@ -79,13 +81,17 @@ function M.call(method, params, opts)
     end
     req.body = body
   end
+  -- a success whose result nobody reads is told by the HTTP client itself,
+  -- without the body becoming a Lua string (engine/README.md, http.request)
+  local quiet = opts and opts.result == false and not opts.raw
+  if quiet then req.success_marker = OK_MARKER end
   local res, err, code = http.request(req)
   if not res then
     return nil, "Bot API unreachable: " .. tostring(err), code == "timeout" and "timeout" or "network"
   end
-  if opts and (opts.result == false or opts.raw) and res.status == 200 and res.body:find('"ok":true', 1, true) then
-    if opts.raw then return res.body end
-    return true
+  if res.matched then return true end
+  if opts and opts.raw and res.status == 200 and res.body:find(OK_MARKER, 1, true) then
+    return res.body
   end
   local body = json.decode(res.body)
   if type(body) ~= "table" or body.ok == nil then

@@ -192,7 +192,7 @@ end
 
 local function head_update(head)
   local body = head:match("^%d+|(.*)$") or head
-  local u = json.decode(body)
+  local u = upd.decode(body)
   return u
 end
 

@@ -27,6 +27,7 @@
 -- Re-delivered updates are recognised by their update_id.
 local api = require "tg.api"
 local json = require "json"
+local upd = require "tg.update"
 local inbound = require "tg.inbound"
 local engine = require "engine"
 local timer = require "timer"
@@ -128,7 +129,7 @@ function M.run()
         local at = text:find('"update_id"', 1, true)
         local id = at and math.tointeger(tonumber(text:match("^%s*:%s*(%d+)", at + 11)))
         if id and (not next_offset or id >= next_offset) then
-          local u = json.decode(text)
+          local u = upd.decode(text)
           if type(u) == "table" and u.update_id == id then
             fresh[#fresh + 1] = u
             texts[#fresh] = text

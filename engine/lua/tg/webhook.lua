@@ -11,7 +11,7 @@ local http = require "http"
 local crypto = require "crypto"
 local config = require "config"
 local api = require "tg.api"
-local json = require "json"
+local upd = require "tg.update"
 local inbound = require "tg.inbound"
 local timer = require "timer"
 local log = require "log"
@@ -28,7 +28,7 @@ function M.route(req)
     engine.counter("guldasta_tg_webhook_total", 'result="unauthorized"', 1)
     return 401, { error = "unauthorized" }
   end
-  local u = json.decode(req.body)   -- whole numbers as integers: ids stay ids
+  local u = upd.decode(req.body)
   if type(u) ~= "table" or not math.tointeger(u.update_id) then
     engine.counter("guldasta_tg_webhook_total", 'result="bad"', 1)
     return 400, { error = "not an update" }
