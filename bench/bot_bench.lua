@@ -44,6 +44,7 @@ local function run_step(emu_url, emu_p, bot_p, name, o)
   say("bench: %s ...", name)
   local c_bot, c_emu = cpu_of(bot_p:pid()), cpu_of(emu_p:pid())
   local q0 = db.commits()
+  local busy0, _, steal0 = procfs.machine_cpu()
   local a0 = conductor.metric(bench.serve_url, ALLOCATED)
   local r = conductor.step(emu_url, o, o.secs or SECS)
   local a1 = conductor.metric(bench.serve_url, ALLOCATED)
@@ -51,6 +52,8 @@ local function run_step(emu_url, emu_p, bot_p, name, o)
   r.name = name
   r.cpu_bot = (cpu_of(bot_p:pid()) - c_bot) / r.secs
   r.cpu_emu = (cpu_of(emu_p:pid()) - c_emu) / r.secs
+  local busy1, _, steal1 = procfs.machine_cpu()
+  r.cpu_machine, r.steal = (busy1 - busy0) / r.secs, (steal1 - steal0) / r.secs
   r.rss, r.hwm = mem_of(bot_p:pid())
   r.emu_hwm = select(2, mem_of(emu_p:pid()))
   r.pg_tx = (db.commits() - q0) / math.max(1, r.sent)
@@ -75,6 +78,8 @@ local function print_table(results)
     line("%s: sent %d (%s); 429s %d; PG transactions/update %.2f; Lua allocation/update %s KB; generator starved %d; load process peak %.0f MB",
          r.name, r.sent, table.concat(kinds, ", "), r.rate_limited, r.pg_tx,
          r.kb_per_update and ("%.1f"):format(r.kb_per_update) or "?", r.starved, (r.emu_hwm or 0) / 1024)
+    line("  machine busy %.0f%% of %d%%, of which stolen by the hypervisor %.1f%%",
+         r.cpu_machine * 100, procfs.cores() * 100, r.steal * 100)
     line("  Bot API calls: %s", table.concat(methods, ", "))
   end
   line("")

@@ -1,7 +1,25 @@
--- spec/json_spec.lua — the engine's json module beyond lua-cjson: whole
--- numbers decode as integers, bad input is nil, err, and json.items cuts an
--- array member into its elements' text.
+-- spec/json_spec.lua — the engine's json module: its own decoder
+-- (engine/json_decode.c) agrees with lua-cjson's on valid JSON and refuses
+-- what is not JSON; whole numbers decode as integers, bad input is nil,
+-- err, and json.items cuts an array member into its elements' text.
 local json = require "json"
+local cjson = require "cjson"
+
+-- Equal as decoded JSON: numbers by value (cjson's are all floats).
+local function same_json(a, b, path)
+  path = path or "$"
+  if type(a) == "number" and type(b) == "number" then
+    assert.is_true(a == b, path .. ": " .. tostring(a) .. " ~= " .. tostring(b))
+    return
+  end
+  assert.equal(type(a), type(b), path)
+  if type(a) ~= "table" then
+    assert.equal(a, b, path)
+    return
+  end
+  for k, v in pairs(a) do same_json(v, b[k], path .. "." .. tostring(k)) end
+  for k in pairs(b) do assert.is_not_nil(a[k], path .. "." .. tostring(k) .. " only in cjson's") end
+end
 
 describe("json", function()
   describe("decode", function()
@@ -24,6 +42,51 @@ describe("json", function()
       local v, err = json.decode('{"a":')
       assert.is_nil(v)
       assert.truthy(err)
+    end)
+
+    it("decodes valid JSON as lua-cjson does", function()
+      local long = {}
+      for i = 1, 700 do long[i] = i % 3 == 0 and ('"s' .. i .. '"') or tostring(i * 1.5) end
+      local wide = {}
+      for i = 1, 600 do wide[i] = ('"k%d":%d'):format(i, i) end
+      local texts = {
+        '{}', '[]', '""', '0', '-0', '-12', '3.25', '-1.5e-3', '2E+2', 'true', 'false', 'null',
+        '  [ 1 , [ ] , { } , "x" ]  ',
+        '{"a":"q\\"uote","b":"back\\\\slash","c":"\\/\\b\\f\\n\\r\\t"}',
+        '{"u":"\\u0041\\u00e9\\u0439\\u20ac\\ud83c\\udf39","k\\u0065y":1}',
+        '{"ru":"Букет роз","uz":"Oʻzbekcha","emoji":"🌹"}',
+        '{"dup":1,"dup":2}',
+        '[' .. table.concat(long, ",") .. ']',
+        '{' .. table.concat(wide, ",") .. '}',
+        '{"n":[null,{"a":null}],"big":123456789012345678901234567890,"f":1.7976931348623157e308}',
+        string.rep("[", 900) .. string.rep("]", 900),
+      }
+      for _, t in ipairs(texts) do
+        local mine, err = json.decode(t)
+        assert.is_nil(err, t:sub(1, 60))
+        same_json(mine, cjson.decode(t), t:sub(1, 40))
+      end
+      assert.equal(json.null, json.decode("[null]")[1])
+      assert.equal(2, json.decode('{"dup":1,"dup":2}').dup)
+      assert.equal(700, #json.decode(texts[18]))
+      assert.equal("integer", math.type(json.decode(texts[19]).k600))
+      assert.equal("Aéй€🌹", json.decode(texts[15]).u)
+      assert.equal(1, json.decode(texts[15]).key)
+    end)
+
+    it("refuses what is not JSON, saying where", function()
+      local bad = { "", "   ", "[1,]", "{\"a\":1,}", "[1 2]", '{"a" 1}', "{a:1}", "01", "1.", ".5", "-",
+                    "+1", "0x10", "NaN", "Infinity", "tru", "nul", '"abc', '"\\x"', '"\\u12"',
+                    '"\\ud83c"', '"\\udf39"', '"\\ud83c\\u0041"', "[1] 2", "{} {}", "'a'",
+                    string.rep("[", 1002) .. string.rep("]", 1002) }
+      for _, t in ipairs(bad) do
+        local v, err = json.decode(t)
+        assert.is_nil(v, t:sub(1, 40))
+        assert.truthy(err:find("at character %d+"), t:sub(1, 40) .. ": " .. tostring(err))
+      end
+      local v, err = json.decode(nil)
+      assert.is_nil(v)
+      assert.truthy(err:find("expected JSON text", 1, true))
     end)
   end)
 

@@ -28,7 +28,9 @@ function M.mem(pid)
   return tonumber(s:match("VmRSS:%s*(%d+)")), tonumber(s:match("VmHWM:%s*(%d+)"))
 end
 
--- The machine's busy time over all CPUs (seconds) and its total.
+-- The machine's busy time over all CPUs (seconds), its total, and the
+-- time stolen by the hypervisor for other guests (a virtual machine's
+-- noisy neighbours: busy for us, but nobody here ran).
 function M.machine_cpu()
   local s = M.read("/proc/stat") or ""
   local f = {}
@@ -36,7 +38,7 @@ function M.machine_cpu()
   local total = 0
   for _, v in ipairs(f) do total = total + v end
   local idle = (f[4] or 0) + (f[5] or 0)
-  return (total - idle) / 100, total / 100
+  return (total - idle) / 100, total / 100, (f[8] or 0) / 100
 end
 
 -- The processors /proc/cpuinfo lists (at least 1): what "100% of the
