@@ -61,11 +61,13 @@ function http.set_body_limit(bytes) end
 ---@field timeout? number      seconds, default 30
 ---@field max_body? integer    bytes, default 64 MiB
 ---@field follow? boolean|integer  follow redirects (true = up to 5)
+---@field success_marker? string  a 2xx body containing it comes back as {status, matched = true}, no body
 
 ---@class http.res
 ---@field status integer
 ---@field headers table<string, string>  lowercase names
----@field body string
+---@field body string            absent when matched
+---@field matched? true          the body held opts.success_marker
 
 ---Performs an HTTP(S) request. Any HTTP status is a result; transport
 ---failures return nil, message, code.

@@ -5,11 +5,12 @@ local json = {}
 ---@return string|nil
 ---@return string|nil err
 function json.encode(value) end
----Whole numbers come back as integers.
+---Whole numbers come back as integers; every member named `omit` is left out.
 ---@param s string
+---@param omit? string
 ---@return any
 ---@return string|nil err
-function json.decode(s) end
+function json.decode(s, omit) end
 ---The array member `key` of the JSON object `text`, cut into its elements' JSON texts.
 ---@param text string
 ---@param key string
