@@ -16,7 +16,11 @@
 -- BENCH_RATE (3000), BENCH_USERS (10000), BENCH_SECS (20 per step),
 -- BENCH_WEBHOOK=0 skips the webhook-mode step, BENCH_OPEN_RUNS (1) repeats
 -- the open step to show its spread from run to run, BENCH_CLOSED=0 skips
--- the closed-loop steps.
+-- the closed-loop steps. BENCH_AB_ENV="NAME=value ..." compares two
+-- configurations of the engine fairly: each open run is then a pair, the
+-- engine restarted as it is (A) and with those variables (B), in turns —
+-- this machine's speed drifts within minutes, so runs in a row of one and
+-- then the other would compare the drift.
 local conductor = require "bench.lib.conductor"
 local procfs = require "bench.lib.procfs"
 local report = require "bench.lib.report"
@@ -28,6 +32,14 @@ local SECS = tonumber(os.getenv("BENCH_SECS") or "") or 20
 local WEBHOOK = os.getenv("BENCH_WEBHOOK") ~= "0"
 local OPEN_RUNS = tonumber(os.getenv("BENCH_OPEN_RUNS") or "") or 1
 local CLOSED = os.getenv("BENCH_CLOSED") ~= "0"
+local AB_ENV = os.getenv("BENCH_AB_ENV")
+
+-- "A=1 B=x" -> { A = "1", B = "x" }
+local function parse_env(s)
+  local env = {}
+  for name, value in (s or ""):gmatch("([%w_]+)=(%S*)") do env[name] = value end
+  return env
+end
 local BASE_ID = 900000000            -- as in bench/bot_load.lua
 
 local bench = conductor.new { logs = "bench", load = "bench/bot_load.lua" }
@@ -65,10 +77,10 @@ local function ms(v) return report.ms(v, "?") end
 local function print_table(results)
   local line, flush = report.lines()
   line("")
-  line("%-34s %9s %8s %8s %8s %8s %8s %8s %8s %6s", "step", "updates/s", "p50 ms", "p99 ms",
+  line("%-36s %9s %8s %8s %8s %8s %8s %8s %8s %6s", "step", "updates/s", "p50 ms", "p99 ms",
        "max ms", "RSS MB", "peak MB", "bot CPU", "emu CPU", "lost")
   for _, r in ipairs(results) do
-    line("%-34s %9.0f %8s %8s %8s %8.1f %8.1f %7.0f%% %7.0f%% %6d", r.name, r.throughput,
+    line("%-36s %9.0f %8s %8s %8s %8.1f %8.1f %7.0f%% %7.0f%% %6d", r.name, r.throughput,
          ms(r.p50), ms(r.p99), ms(r.max), (r.rss or 0) / 1024, (r.hwm or 0) / 1024,
          r.cpu_bot * 100, r.cpu_emu * 100, r.unanswered)
   end
@@ -85,6 +97,7 @@ local function print_table(results)
   line("")
   line("command: make bench (or: guldasta run bench/bot_bench.lua with DATABASE_URL, REDIS_URL);")
   line("BENCH_RATE=%d BENCH_USERS=%d BENCH_SECS=%s; logs in %s/bench-*.log", RATE, USERS, SECS, bench.logdir)
+  if AB_ENV then line("A: the engine as configured; B: the same with %s", AB_ENV) end
   flush()
 end
 
@@ -101,10 +114,22 @@ local function main()
     local results = {}
     -- warm-up: photos uploaded once, caches and pools filled (not reported)
     run_step(emu_url, emu_p, bot_p, "warm-up", { mode = "open", rate = math.min(RATE, 1000), users = USERS, secs = 5 })
+    local open = { mode = "open", rate = RATE, users = USERS, secs = SECS }
+    local variants = AB_ENV and { { "A", {} }, { "B", parse_env(AB_ENV) } } or { { nil, nil } }
     for _ = 1, OPEN_RUNS do
-      results[#results + 1] = run_step(emu_url, emu_p, bot_p,
-        ("polling, open %d/s, %d chats"):format(RATE, USERS),
-        { mode = "open", rate = RATE, users = USERS, secs = SECS })
+      for _, v in ipairs(variants) do
+        local label, env = v[1], v[2]
+        if label then
+          -- a fresh engine per run, warmed up until every customer has been
+          -- seen once (its user cache full), as the runs before it had
+          stop(bot_p)
+          bot_p = bench:start_serve(emu_url, false, env)
+          run_step(emu_url, emu_p, bot_p, "warm-up",
+            { mode = "open", rate = RATE, users = USERS, secs = math.ceil(USERS / RATE) + 1 })
+        end
+        results[#results + 1] = run_step(emu_url, emu_p, bot_p,
+          ("polling, open %d/s, %d chats%s"):format(RATE, USERS, label and (" " .. label) or ""), open)
+      end
     end
     for _, users in ipairs(CLOSED and { 10, 200 } or {}) do
       results[#results + 1] = run_step(emu_url, emu_p, bot_p, ("polling, closed, %d users"):format(users),
