@@ -47,11 +47,11 @@ static int push_failure(lua_State *L, const char *msg, const char *code) {
   return 3;
 }
 
-/* opts.success_marker (the request's table, still on the waiting
-** coroutine's stack at op->opts): a 2xx body containing it is a success nobody needs to
-** read. Making that body a Lua string only to search it and drop it was
-** garbage the collector then had to pay for, byte by byte (the bot's
-** replies echo each message whole). */
+/* opts.success_marker (opts is still on the waiting coroutine's stack, at
+** op->opts): a 2xx body containing it is a success nobody needs to read.
+** Making that body a Lua string only to search it and drop it was garbage
+** the collector then paid for, byte by byte (the Bot API echoes every
+** message the bot sends, whole). */
 static int matches_marker(lua_State *L, int opts, const curl_result_t *r) {
   if (r->status < 200 || r->status > 299) return 0;
   int found = 0;
