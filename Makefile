@@ -6,7 +6,7 @@
 #   make bench      wrk against a Release build, then the bot and order benchmarks
 #   make bench-bot  only the bot benchmark (bench/README.md)
 #   make bench-orders  only the order benchmark (bench/README.md)
-#   make fuzz       60 s of libFuzzer on the HTTP request parser
+#   make fuzz       60 s of libFuzzer on the HTTP request parser, 60 s on the JSON decoder
 #   make check      compile and self-test scripts, rules and templates
 # Every target but clean first runs tools/deps.sh, a no-op once installed.
 
@@ -47,10 +47,12 @@ bench-orders: deps build
 fuzz: deps
 	CC=clang cmake -S . -B build/fuzz -DCMAKE_BUILD_TYPE=RelWithDebInfo \
 		-DGULDASTA_FUZZ=ON -DGULDASTA_SANITIZE=ON -DCMAKE_C_FLAGS=-fsanitize=fuzzer-no-link
-	cmake --build build/fuzz -j2 --target fuzz_http_request
-	mkdir -p build/fuzz/corpus
+	cmake --build build/fuzz -j2 --target fuzz_http_request fuzz_json_decode
+	mkdir -p build/fuzz/corpus build/fuzz/corpus-json
 	if [ -d engine/fuzz/corpus ]; then cp -R engine/fuzz/corpus/. build/fuzz/corpus/; fi
+	if [ -d engine/fuzz/corpus-json ]; then cp -R engine/fuzz/corpus-json/. build/fuzz/corpus-json/; fi
 	build/fuzz/fuzz_http_request -max_total_time=60 build/fuzz/corpus
+	build/fuzz/fuzz_json_decode -max_total_time=60 build/fuzz/corpus-json
 
 check: deps build
 	build/release/guldasta check
