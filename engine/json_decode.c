@@ -89,7 +89,7 @@ typedef struct {
   const char *s, *p, *e;
   const char *omit;
   size_t olen;
-  buf_t str;                 /* a string with escapes, unescaped */
+  buf_t *str;                /* a string with escapes, unescaped */
   char *err;
   size_t errlen;
 } dec_t;
@@ -138,24 +138,24 @@ static int read_string(dec_t *d, const char **out, size_t *len) {
     d->p = p + 1;
     return 0;
   }
-  buf_reset(&d->str);
-  buf_add(&d->str, start, (size_t)(p - start));
+  buf_reset(d->str);
+  buf_add(d->str, start, (size_t)(p - start));
   while (p < e && *p != '"') {
     if (*p != '\\') {
       const char *run = p;
       while (p < e && *p != '"' && *p != '\\') p++;
-      buf_add(&d->str, run, (size_t)(p - run));
+      buf_add(d->str, run, (size_t)(p - run));
       continue;
     }
     if (++p >= e) break;
     char c = *p++;
     switch (c) {
-    case '"': case '\\': case '/': buf_addc(&d->str, c); break;
-    case 'b': buf_addc(&d->str, '\b'); break;
-    case 'f': buf_addc(&d->str, '\f'); break;
-    case 'n': buf_addc(&d->str, '\n'); break;
-    case 'r': buf_addc(&d->str, '\r'); break;
-    case 't': buf_addc(&d->str, '\t'); break;
+    case '"': case '\\': case '/': buf_addc(d->str, c); break;
+    case 'b': buf_addc(d->str, '\b'); break;
+    case 'f': buf_addc(d->str, '\f'); break;
+    case 'n': buf_addc(d->str, '\n'); break;
+    case 'r': buf_addc(d->str, '\r'); break;
+    case 't': buf_addc(d->str, '\t'); break;
     case 'u': {
       unsigned cp, lo;
       if (hex4(p, e, &cp) != 0) { d->p = p; return fail(d, "invalid \\u escape"); }
@@ -171,7 +171,7 @@ static int read_string(dec_t *d, const char **out, size_t *len) {
         d->p = p;
         return fail(d, "unpaired UTF-16 surrogate in \\u escape");
       }
-      put_utf8(&d->str, cp);
+      put_utf8(d->str, cp);
       break;
     }
     default:
@@ -180,7 +180,7 @@ static int read_string(dec_t *d, const char **out, size_t *len) {
     }
   }
   if (p >= e) { d->p = e; return fail(d, "unterminated string"); }
-  *out = d->str.data ? d->str.data : "", *len = d->str.len;
+  *out = d->str->data ? d->str->data : "", *len = d->str->len;
   d->p = p + 1;
   return 0;
 }
@@ -375,17 +375,19 @@ static int read_value(dec_t *d, int depth) {
 
 int json_decode_push(lua_State *L, const char *s, size_t len, const char *omit, size_t olen, char *err,
                      size_t errlen) {
+  /* One buffer kept between calls: a Lua memory error can longjmp out of
+  ** a decode, and a buffer of its own would then leak. */
+  static buf_t str;
   dec_t d = { .L = L, .s = s, .p = s, .e = s + len, .omit = olen ? omit : NULL, .olen = olen,
-              .err = err, .errlen = errlen };
+              .str = &str, .err = err, .errlen = errlen };
   err[0] = '\0';
-  buf_init(&d.str);
   int top = lua_gettop(L);
   int rc = read_value(&d, 0);
   if (rc == 0) {
     d.p = json_ws(d.p, d.e);
     if (d.p != d.e) rc = fail(&d, "unexpected text after the JSON value");
   }
-  buf_free(&d.str);
+  if (str.cap > 65536) buf_free(&str);   /* a rare long string is not kept */
   if (rc != 0) lua_settop(L, top);
   return rc;
 }
