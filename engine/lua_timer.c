@@ -10,6 +10,7 @@
 **   h:stop()  h:active()  h:next() -> wall-clock seconds of the next firing
 **   timer.now()        -> wall clock, float seconds since the epoch
 **   timer.monotonic()  -> float seconds from an arbitrary origin
+**   timer.signal()     -> s    s:wait(sec) until s:notify() (timer_signal.c)
 **
 ** Each firing runs fn in a new task ("timer" kind) of the generation that
 ** created the timer, so a slow or failing tick harms nobody else. A timer
@@ -34,6 +35,7 @@
 #include "log.h"
 #include "metrics.h"
 #include "sched.h"
+#include "timer_signal.h"
 
 #define TIMER_MT "guldasta.timer"
 
@@ -349,5 +351,6 @@ int eng_open_timer(lua_State *L) {
   };
   eng_new_class(L, TIMER_MT, methods, l_gc, l_tostring);
   luaL_newlib(L, fns);
+  timer_signal_register(L);
   return 1;
 }

@@ -49,4 +49,17 @@ function timer.now() end
 ---@return number
 function timer.monotonic() end
 
+---@class timer.signal
+local signal = {}
+---Yields until notify() (true) or until sec seconds pass (false).
+---@param sec number
+---@return boolean notified
+function signal:wait(sec) end
+---Wakes the waiter; with none, the next wait returns true at once.
+function signal:notify() end
+
+---A signal one task waits on and another notifies.
+---@return timer.signal
+function timer.signal() end
+
 return timer

@@ -5,7 +5,8 @@
 -- offset is the smallest update id fetched and not yet handled. While such an
 -- update is in flight Telegram answers at once (with it, again, and whatever
 -- is new), so before polling again we give the oldest handler a moment: up
--- to WAIT_MAX (5 ms), then we poll anyway, the offset still at that update.
+-- to WAIT_MAX (5 ms), woken the moment it finishes (timer.signal), then we
+-- poll anyway, the offset still at that update.
 -- The repeats this brings are cheap — an update already fetched is known by
 -- the update_id in its text and never decoded — while waiting for the
 -- oldest handler however long it took let a slow one delay every chat's
@@ -41,12 +42,15 @@ M.HOLD_MAX = 1.0        -- longest an update stays unconfirmed while its handler
 -- The two below can be set from the environment (TG_POLL_HOLD_COUNT,
 -- TG_POLL_WAIT_MAX), for measuring other values (bench/README.md).
 M.HOLD_COUNT = tonumber(os.getenv("TG_POLL_HOLD_COUNT") or "") or 25  -- most updates the offset stays behind
-M.STEP = 0.002          -- how often that wait looks
 M.WAIT_MAX = tonumber(os.getenv("TG_POLL_WAIT_MAX") or "") or 0.005  -- longest pause for the oldest handler
 
 local inflight = {}     -- update_id -> monotonic time fetched
 local held = 0          -- how many entries inflight has
 local next_offset       -- one past the highest update_id fetched
+local awaited           -- the update settle() waits for, or nil
+-- Its handler's end wakes the poller at once (before, the poller looked
+-- every 2 ms, and every poll paid up to a step of waiting for nothing).
+local handled_signal = timer.signal()
 
 local function hold(id, at)
   if not inflight[id] then held = held + 1 end
@@ -66,7 +70,10 @@ local function oldest()
   return low
 end
 
-M.handled = release
+function M.handled(id)
+  release(id)
+  if id == awaited then handled_signal:notify() end
+end
 
 -- Waits until the oldest in-flight update is handled, or WAIT_MAX passes;
 -- then confirms what has been queued for longer than HOLD_MAX. Over
@@ -78,10 +85,14 @@ local function settle()
   end
   local low = oldest()
   if not low then return end
-  local t0 = timer.monotonic()
-  while inflight[low] and timer.monotonic() - t0 < M.WAIT_MAX and engine.current() do
-    timer.sleep(M.STEP)
+  local deadline = timer.monotonic() + M.WAIT_MAX
+  awaited = low
+  while inflight[low] and engine.current() do
+    local left = deadline - timer.monotonic()
+    if left <= 0 then break end
+    handled_signal:wait(left)
   end
+  awaited = nil
   local now = timer.monotonic()
   for id, at in pairs(inflight) do
     if now - at >= M.HOLD_MAX then release(id) end
