@@ -233,6 +233,16 @@ static int read_number(dec_t *d) {
 
 static int read_value(dec_t *d, int depth);
 
+/* Puts a new table of the given sizes under the values a container has on
+** the stack above base, at base+1, once: returns 1 (now in a table). */
+static int table_below(lua_State *L, int base, int in_table, int narr, int nrec) {
+  if (!in_table) {
+    lua_createtable(L, narr, nrec);
+    lua_insert(L, base + 1);
+  }
+  return 1;
+}
+
 /* Moves the n values above base+1 (the table) into it, as array items
 ** first+1..first+n; leaves the stack at the table. */
 static void flush_items(lua_State *L, int base, lua_Integer first, int n) {
@@ -251,11 +261,7 @@ static int read_array(dec_t *d, int depth) {
   }
   for (;;) {
     if (n == STACK_CHUNK) {            /* long: go on in a table */
-      if (!in_table) {
-        lua_createtable(L, STACK_CHUNK * 2, 0);
-        lua_insert(L, base + 1);
-        in_table = 1;
-      }
+      in_table = table_below(L, base, in_table, STACK_CHUNK * 2, 0);
       flush_items(L, base, total - n, n);
       n = 0;
     }
@@ -267,10 +273,7 @@ static int read_array(dec_t *d, int depth) {
     if (d->p < d->e && *d->p == ']') { d->p++; break; }
     return fail(d, "expected ',' or ']' in array");
   }
-  if (!in_table) {
-    lua_createtable(L, (int)n, 0);
-    lua_insert(L, base + 1);
-  }
+  table_below(L, base, in_table, n, 0);
   flush_items(L, base, total - n, n);
   return 0;
 }
@@ -297,11 +300,7 @@ static int read_object(dec_t *d, int depth) {
   }
   for (;;) {
     if (n == STACK_CHUNK) {
-      if (!in_table) {
-        lua_createtable(L, 0, STACK_CHUNK * 2);
-        lua_insert(L, base + 1);
-        in_table = 1;
-      }
+      in_table = table_below(L, base, in_table, 0, STACK_CHUNK * 2);
       flush_members(L, base, n);
       n = 0;
     }
@@ -327,10 +326,7 @@ static int read_object(dec_t *d, int depth) {
     if (d->p < d->e && *d->p == '}') { d->p++; break; }
     return fail(d, "expected ',' or '}' in object");
   }
-  if (!in_table) {
-    lua_createtable(L, 0, n);
-    lua_insert(L, base + 1);
-  }
+  table_below(L, base, in_table, 0, n);
   flush_members(L, base, n);
   return 0;
 }
