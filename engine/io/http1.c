@@ -24,7 +24,13 @@
 #include "buf.h"
 #include "io/http1.h"
 
-#define IDLE_MAX 64                   /* kept-alive connections per process */
+/* Kept-alive connections per process. Generous on purpose: with 64, a
+** moment of congestion (150 requests in flight instead of 15) closed the
+** extra connections as they finished, and the next burst paid the TCP
+** handshake, accept and close again on both sides — ~140 new connections
+** a second in the bot benchmark, added exactly when the machine was
+** busiest (bench/README.md). An idle one costs ~1 KB here and a socket. */
+#define IDLE_MAX 1024
 #define READ_BUF (64 * 1024)
 
 struct h1_pool {
