@@ -125,3 +125,62 @@ describe("tg.limiter", function()
     assert.is_true(t >= 0.195, "sent " .. t .. " s after a hold of 0.2 s")
   end)
 end)
+
+-- The inbound queue in this process, with a handler of the spec's own: many
+-- chats finishing at once are marked done in a few Redis calls, and each
+-- chat still goes on with its next update, in order, exactly once.
+describe("tg.inbound", function()
+  local inbound = require "tg.inbound"
+
+  local function script_calls()
+    local info = assert(redis.call("INFO", "commandstats"))
+    return tonumber(info:match("cmdstat_evalsha:calls=(%d+)") or "0")
+      + tonumber(info:match("cmdstat_eval:calls=(%d+)") or "0")
+  end
+
+  it("marks many chats' updates done together and keeps each chat's order", function()
+    local seen = {}          -- chat -> texts in the order handled
+    local handled = 0
+    inbound.set_handler(function(u)
+      local m = u.message
+      local list = seen[m.chat.id] or {}
+      seen[m.chat.id] = list
+      list[#list + 1] = m.text
+      if math.random() < 0.5 then timer.sleep(0.001) end
+      handled = handled + 1
+    end)
+    local chats, per_chat = 40, 3
+    local base_chat = math.random(1e6, 1e9)
+    local base_id = math.random(1e6, 1e9)
+    local ups, n = {}, 0
+    for k = 1, per_chat do
+      for c = 1, chats do
+        n = n + 1
+        ups[n] = { update_id = base_id + n,
+                   message = { message_id = k, text = "m" .. k, date = 0,
+                               chat = { id = base_chat + c, type = "private" }, from = { id = base_chat + c } } }
+      end
+    end
+    local calls0 = script_calls()
+    assert(inbound.enqueue(ups))
+    local deadline = timer.monotonic() + 10
+    while handled < n and timer.monotonic() < deadline do timer.sleep(0.005) end
+    -- the last done call may still be out
+    timer.sleep(0.1)
+    local calls = script_calls() - calls0
+    inbound.set_handler(nil)
+    assert.are.equal(n, handled)
+    for c = 1, chats do
+      assert.are.same({ "m1", "m2", "m3" }, seen[base_chat + c], "chat " .. c)
+    end
+    local P = keys.prefix()
+    for i = 1, n do assert.are.equal("d", redis.call("GET", P .. "seen:" .. (base_id + i))) end
+    for c = 1, chats do
+      assert.are.equal(0, redis.call("EXISTS", P .. "lock:" .. (base_chat + c)), "lock of chat " .. c)
+      assert.are.equal(0, redis.call("LLEN", P .. "q:" .. (base_chat + c)))
+      assert.are.equal(redis.null, redis.call("ZSCORE", P .. "ready", tostring(base_chat + c)))
+    end
+    -- one call per update would be 120 done calls and the enqueue
+    assert.is_true(calls <= n / 4, calls .. " script calls for " .. n .. " updates")
+  end)
+end)
