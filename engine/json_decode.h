@@ -22,4 +22,9 @@ const char *json_ws(const char *p, const char *e);
 const char *json_skip_string(const char *p, const char *e);
 const char *json_skip_value(const char *p, const char *e, int depth);
 
+/* (lua_json.c) s is a JSON object whose member key is an array: pushes a
+** table of its elements' texts and returns 1; otherwise pushes nil and a
+** message and returns 2. json.items, and http.request's json_items. */
+int json_push_items(lua_State *L, const char *s, size_t len, const char *key, size_t klen);
+
 #endif

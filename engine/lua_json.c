@@ -39,11 +39,10 @@ static int protected_call(lua_State *L) {
 ** object whose member `key` is an array. Why: the long-polling loop stores
 ** each update of a getUpdates answer in Redis as JSON; cutting the answer
 ** saves encoding every update again, and an update the engine has already
-** seen needs no decoding at all (its update_id is read from its text). */
-static int l_items(lua_State *L) {
-  size_t len, klen;
-  const char *s = luaL_checklstring(L, 1, &len);
-  const char *key = luaL_checklstring(L, 2, &klen);
+** seen needs no decoding at all (its update_id is read from its text).
+** The HTTP client cuts an answer the same way before it is a Lua string
+** (http.request's json_items, lua_http_client.c). */
+int json_push_items(lua_State *L, const char *s, size_t len, const char *key, size_t klen) {
   const char *p = s, *e = s + len;
   p = json_ws(p, e);
   if (p >= e || *p != '{') goto bad;
@@ -66,14 +65,19 @@ static int l_items(lua_State *L) {
       if (p < e && *p == ']') return 1;
       while (p < e) {
         const char *v = p;
-        if (!(p = json_skip_value(p, e, 0))) goto bad;
+        if (!(p = json_skip_value(p, e, 0))) {
+          lua_pop(L, 1);
+          goto bad;
+        }
         lua_pushlstring(L, v, (size_t)(p - v));
         lua_rawseti(L, -2, ++n);
         p = json_ws(p, e);
         if (p < e && *p == ',') { p = json_ws(p + 1, e); continue; }
         if (p < e && *p == ']') return 1;
+        lua_pop(L, 1);
         goto bad;
       }
+      lua_pop(L, 1);
       goto bad;
     }
     if (!(p = json_skip_value(p, e, 0))) goto bad;
@@ -87,6 +91,13 @@ bad:
   lua_pushnil(L);
   lua_pushliteral(L, "malformed JSON");
   return 2;
+}
+
+static int l_items(lua_State *L) {
+  size_t len, klen;
+  const char *s = luaL_checklstring(L, 1, &len);
+  const char *key = luaL_checklstring(L, 2, &klen);
+  return json_push_items(L, s, len, key, klen);
 }
 
 /* }=================================================================== */

@@ -34,7 +34,17 @@ describe("http.request over plain HTTP/1.1", function()
     http.route("GET", "/p/big", function(req)
       return 200, string.rep("й", tonumber(req.query:match("n=(%d+)")))
     end)
+    http.route("POST", "/p/status", function(req)
+      return tonumber(req.query:match("s=(%d+)")), req.body
+    end)
   end)
+
+  -- A POST answered with HTTP `status` and `body`; extra: more request options.
+  local function answered(status, body, extra)
+    local req = { method = "POST", url = base .. "/p/status?s=" .. status, body = body, timeout = 5 }
+    for k, v in pairs(extra) do req[k] = v end
+    return assert(http.request(req))
+  end
 
   it("keeps the connection alive between requests to one server", function()
     local a = assert(http.request { method = "POST", url = base .. "/p/echo", body = "1", timeout = 5 })
@@ -56,13 +66,7 @@ describe("http.request over plain HTTP/1.1", function()
   end)
 
   it("answers a 2xx body holding success_marker with matched and no body; any other as usual", function()
-    http.route("POST", "/p/status", function(req)
-      return tonumber(req.query:match("s=(%d+)")), req.body
-    end)
-    local function call(status, body)
-      return assert(http.request { method = "POST", url = base .. "/p/status?s=" .. status, body = body,
-                                   timeout = 5, success_marker = '"ok":true' })
-    end
+    local function call(status, body) return answered(status, body, { success_marker = '"ok":true' }) end
     local hit = call(200, '{"ok":true,"result":{"message_id":7}}')
     assert.same({ status = 200, matched = true }, hit)
     local miss = call(200, '{"ok":false,"error_code":400}')
@@ -74,6 +78,26 @@ describe("http.request over plain HTTP/1.1", function()
     assert.equal('{"ok":true}', err.body)
     assert.has_error(function()
       http.request { url = base .. "/p/status?s=200", success_marker = 1 }
+    end)
+  end)
+
+  it("cuts a 2xx JSON body's array member into its elements' texts with json_items; any other as usual", function()
+    local function call(status, body) return answered(status, body, { json_items = "result" }) end
+    local up1 = '{"update_id":5,"message":{"text":"a, [b]","chat":{"id":1}}}'
+    local up2 = '{"update_id":6,"callback_query":{"data":"c:1"}}'
+    local hit = call(200, ' {"ok":true, "result":[' .. up1 .. ' , ' .. up2 .. '] }')
+    assert.same({ status = 200, items = { up1, up2 } }, hit)
+    assert.same({ status = 200, items = {} }, call(200, '{"ok":true,"result":[]}'))
+    -- no such array, malformed, or not a 2xx: the body as usual
+    for _, case in ipairs { { 200, '{"ok":true,"result":true}' }, { 200, '{"ok":true,"result":[1,' },
+                            { 200, "<html>proxy</html>" }, { 409, '{"ok":true,"result":[1]}' } } do
+      local res = call(case[1], case[2])
+      assert.is_nil(res.items)
+      assert.equal(case[2], res.body)
+      assert.equal(case[1], res.status)
+    end
+    assert.has_error(function()
+      http.request { url = base .. "/p/status?s=200", json_items = {} }
     end)
   end)
 

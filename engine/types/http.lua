@@ -62,12 +62,14 @@ function http.set_body_limit(bytes) end
 ---@field max_body? integer    bytes, default 64 MiB
 ---@field follow? boolean|integer  follow redirects (true = up to 5)
 ---@field success_marker? string  a 2xx body containing it comes back as {status, matched = true}, no body
+---@field json_items? string   a 2xx JSON object body with this member an array comes back as {status, items = {text...}}
 
 ---@class http.res
 ---@field status integer
 ---@field headers table<string, string>  lowercase names
----@field body string            absent when matched
+---@field body string            absent when matched or items
 ---@field matched? true          the body held opts.success_marker
+---@field items? string[]        the elements of opts.json_items, as JSON texts (no body)
 
 ---Performs an HTTP(S) request. Any HTTP status is a result; transport
 ---failures return nil, message, code.

@@ -46,8 +46,10 @@ local OK_MARKER = '"ok":true'
 -- ({name=, data=, filename=, content_type=}), which switches to multipart;
 -- opts.timeout: seconds (default 30); opts.result = false: the caller does
 -- not read the result, so a success returns true without decoding it;
--- opts.raw: a success returns Telegram's whole answer as text (the poller
--- cuts it with json.items); opts.json: more parameters as ready JSON object
+-- opts.items: a success whose result is an array returns its elements as
+-- JSON texts, cut by the HTTP client before the answer is ever a Lua
+-- string (the poller: each update is kept as the text it came in, and one
+-- already seen is never decoded); opts.json: more parameters as ready JSON object
 -- members ('"text":"…","reply_markup":{…}'), appended to the encoded
 -- params — what the bot sends most is the same few keyboards, encoded
 -- once (scripts/bot/keyboard.lua).
@@ -83,16 +85,15 @@ function M.call(method, params, opts)
   end
   -- a success whose result nobody reads is told by the HTTP client itself,
   -- without the body becoming a Lua string (engine/README.md, http.request)
-  local quiet = opts and opts.result == false and not opts.raw
+  local quiet = opts and opts.result == false and not opts.items
   if quiet then req.success_marker = OK_MARKER end
+  if opts and opts.items then req.json_items = "result" end
   local res, err, code = http.request(req)
   if not res then
     return nil, "Bot API unreachable: " .. tostring(err), code == "timeout" and "timeout" or "network"
   end
   if res.matched then return true end
-  if opts and opts.raw and res.status == 200 and res.body:find(OK_MARKER, 1, true) then
-    return res.body
-  end
+  if res.items then return res.items end
   local body = json.decode(res.body)
   if type(body) ~= "table" or body.ok == nil then
     -- a proxy's HTML error page, a truncated body: judge by the status

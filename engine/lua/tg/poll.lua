@@ -27,7 +27,6 @@
 --     ~2 100 updates/s with CPU to spare (bench/README.md).
 -- Re-delivered updates are recognised by their update_id.
 local api = require "tg.api"
-local json = require "json"
 local upd = require "tg.update"
 local inbound = require "tg.inbound"
 local engine = require "engine"
@@ -113,15 +112,13 @@ function M.run()
   while engine.current() do
     settle()
     local low = oldest()
-    local body, perr, code = api.call("getUpdates", {
+    local ups, perr, code = api.call("getUpdates", {
       offset = low or next_offset, limit = M.LIMIT,
       timeout = low and 0 or M.TIMEOUT,
-    }, { timeout = M.TIMEOUT + 15, raw = true })
+    }, { timeout = M.TIMEOUT + 15, items = true })
     if not engine.current() then break end
-    local ups
-    if body then
-      ups, perr = json.items(body, "result")
-      if not ups then code = "malformed" end
+    if ups ~= nil and type(ups) ~= "table" then
+      ups, perr, code = nil, "getUpdates result is not an array", "malformed"
     end
     if not ups then
       failures = failures + 1
