@@ -172,6 +172,17 @@ describe("Bot API emulator", function()
       assert.are.equal(64.42, ups[2].message.location.longitude)
       assert.are.equal("p:1", ups[3].callback_query.data)
       assert.are.equal(sent.message_id, ups[3].callback_query.message.message_id)
+      -- the pressed message whole, as the bot was answered it (one text serves both)
+      assert.are.same(sent, ups[3].callback_query.message)
+      assert.are.equal(4242, ups[3].callback_query.from.id)
+      -- pressed again after an edit: the message as edited
+      local ed = call(emu, "editMessageText", { chat_id = 4242, message_id = sent.message_id, text = "pick again",
+        reply_markup = { inline_keyboard = { { { text = "Atirgul", callback_data = "p:2" } } } } }).result
+      u:press(ed, "Atirgul")
+      local again = call(emu, "getUpdates", { offset = ups[3].update_id + 1 }).result[1].callback_query
+      assert.are.same(ed, again.message)
+      assert.are.equal("pick again", again.message.text)
+      assert.are.equal("p:2", again.data)
       assert.is_true(call(emu, "answerCallbackQuery", { callback_query_id = q.id, text = "ok" }).ok)
       assert.are.equal("ok", u:wait_answer(q).text)
       assert.are.equal("Bad Request: query is too old and response timeout expired or query ID is invalid",

@@ -134,6 +134,12 @@ local function photo_sizes(f)
              width = f.width, height = f.height, file_size = f.size } }
 end
 
+-- A message as the result: its text is made once per change of it and
+-- reused in the update of a press on it (Emulator:message_json).
+local function ok_message(emu, m)
+  return 200, '{"ok":true,"result":' .. emu:message_json(m) .. "}", JSON_TYPE
+end
+
 local function common(p, m)
   if p.reply_markup ~= nil and p.reply_markup.inline_keyboard then m.reply_markup = p.reply_markup end
   return m
@@ -152,7 +158,7 @@ function M.sendmessage(emu, p)
   if s then return s, b end
   s, b = flood(emu, chat)
   if s then return s, b end
-  return ok(emu:bot_message(chat, common(p, { text = p.text })))
+  return ok_message(emu, emu:bot_message(chat, common(p, { text = p.text })))
 end
 
 function M.sendphoto(emu, p, files)
@@ -166,7 +172,7 @@ function M.sendphoto(emu, p, files)
   if not f then return fs, fb end
   s, b = flood(emu, chat)
   if s then return s, b end
-  return ok(emu:bot_message(chat, common(p, { photo = photo_sizes(f), caption = p.caption })))
+  return ok_message(emu, emu:bot_message(chat, common(p, { photo = photo_sizes(f), caption = p.caption })))
 end
 
 function M.sendmediagroup(emu, p, files)
@@ -234,7 +240,7 @@ local function edited(emu, chat, m, fields, markup)
   m.reply_markup = markup and markup.inline_keyboard and markup or nil
   m.edit_date = os.time()
   emu:touch(m)
-  return ok(m)
+  return ok_message(emu, m)
 end
 
 function M.editmessagetext(emu, p)
@@ -358,17 +364,27 @@ function M.getupdates(emu, p)
   local me = emu.poller
   if offset then emu:confirm(offset) end
   local deadline = timer.monotonic() + timeout
+  -- a long poll waits for push_update's notify (the wait is the update's
+  -- latency); a newer getUpdates wakes the older one to answer 409
+  if emu.poll_waiter then emu.poll_waiter:notify() end
+  local waiter = timer.signal()
   while true do
     local ups, texts = emu:take_updates(limit)
-    if #ups > 0 or timer.monotonic() >= deadline or emu.stopped then
-      -- the envelope around texts encoded once per update (take_updates)
+    local left = deadline - timer.monotonic()
+    if #ups > 0 or left <= 0 or emu.stopped then
+      if emu.poll_waiter == waiter then emu.poll_waiter = nil end
+      -- the envelope around texts encoded once per update (Emulator:update_json)
       return 200, '{"ok":true,"result":[' .. table.concat(texts, ",") .. "]}", JSON_TYPE
     end
-    timer.sleep(0.001)   -- the wait is the update's latency: keep it short
+    emu.poll_waiter = waiter
+    waiter:wait(left)
     if emu.poller ~= me then
       return fail(409, "Conflict: terminated by other getUpdates request; make sure that only one bot instance is running")
     end
-    if emu.webhook then return ok({}) end
+    if emu.webhook then
+      if emu.poll_waiter == waiter then emu.poll_waiter = nil end
+      return ok({})
+    end
   end
 end
 

@@ -183,7 +183,7 @@ function User:press(m, label)
   self.emu.queries[id] = { at = timer.monotonic() }
   self.mark = self.emu.seq
   chat.mark = self.emu.seq
-  self.emu:push_update("callback_query", q, chat.id)
+  self.emu:push_update("callback_query", q, chat.id, self.emu:message_json(cur))
   return q
 end
 

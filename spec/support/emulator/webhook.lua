@@ -72,7 +72,7 @@ function M.send_chat(self, k)
       local headers = { ["Content-Type"] = "application/json" }
       if self.secret then headers["X-Telegram-Bot-Api-Secret-Token"] = self.secret end
       local res = http.request { method = "POST", url = self.url, headers = headers,
-                                 body = json.encode(item.update), timeout = emu.webhook_timeout }
+                                 body = emu:update_json(item), timeout = emu.webhook_timeout }
       emu.stats.webhook_posts = emu.stats.webhook_posts + 1
       if self.stopped then break end
       if res and res.status >= 200 and res.status < 300 then
