@@ -93,6 +93,10 @@ local function print_table(results)
     line("  machine busy %.0f%% of %d%%, of which stolen by the hypervisor %.1f%%",
          r.cpu_machine * 100, procfs.cores() * 100, r.steal * 100)
     line("  Bot API calls: %s", table.concat(methods, ", "))
+    if r.handed_out and r.handed_out > 0 then
+      line("  getUpdates handed out %d updates, %.2f per update sent (repeats: updates still in flight)",
+           r.handed_out, r.handed_out / math.max(1, r.sent))
+    end
   end
   line("")
   line("command: make bench (or: guldasta run bench/bot_bench.lua with DATABASE_URL, REDIS_URL);")

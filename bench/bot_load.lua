@@ -38,6 +38,9 @@ local MIX = { { "start", 15 }, { "browse", 35 }, { "card", 25 }, { "search", 25 
 -- msg = the bot's last message to it with buttons
 local people = crowd.new(emu, BASE_ID, function(st) st.q = {} end)
 local step                -- the running step's counters, or nil
+-- BENCH_LAT_DUMP=path: every update's send time and latency are appended
+-- there (for finding when in a step the slow ones happened)
+local DUMP = os.getenv("BENCH_LAT_DUMP")
 
 local function pick_kind()
   local r = math.random(100)
@@ -120,6 +123,7 @@ emu.on_change = function(m, chat)
   if not step then return end
   local lat = timer.monotonic() - p.at
   step.lat[#step.lat + 1] = lat
+  if step.at then step.at[#step.lat] = p.at end
   step.replied = step.replied + 1
   if p.slot and step.closed and not step.stopping then fire(p.slot) end
 end
@@ -130,8 +134,8 @@ local function run_step(o)
   for i = 1, users do people:get(i) end
   for _, st in ipairs(people.list) do st.q = {} end
   step = { sent = 0, replied = 0, lat = {}, kinds = {}, starved = 0, users = users,
-           cursor = math.random(users), closed = o.mode == "closed" }
-  local limited0, calls0 = emu.stats.rate_limited, emu.stats.calls
+           cursor = math.random(users), closed = o.mode == "closed", at = DUMP and {} or nil }
+  local limited0, calls0, handed0 = emu.stats.rate_limited, emu.stats.calls, emu.stats.handed_out
   local methods = load.calls_by_method(emu)
   local t0 = timer.monotonic()
   local stop_at = t0 + secs
@@ -168,6 +172,7 @@ local function run_step(o)
   local elapsed = timer.monotonic() - t0
   step.stopping = true
   load.drain(step, 5)
+  if step.at then load.dump_latencies(DUMP, t0, step.at, step.lat) end
   local lat = stats.summary(step.lat)
   local r = {
     mode = o.mode, rate = o.rate, users = users, concurrency = o.concurrency, secs = elapsed,
@@ -175,6 +180,7 @@ local function run_step(o)
     throughput = lat.n / elapsed, p50 = lat.p50, p90 = lat.p90, p99 = lat.p99, max = lat.max,
     kinds = step.kinds, starved = step.starved, timeouts = step.timeouts or 0,
     rate_limited = emu.stats.rate_limited - limited0, bot_calls = emu.stats.calls - calls0,
+    handed_out = emu.stats.handed_out - handed0,
     methods = methods(),
   }
   step = nil

@@ -49,6 +49,16 @@ function M.drain(step, secs)
   while step.replied < step.sent and timer.monotonic() < deadline do timer.sleep(0.01) end
 end
 
+-- Appends one line per update to the file at path: seconds since the
+-- step's start when it was sent, and its latency in ms; a line
+-- "step <start, monotonic seconds>" first.
+function M.dump_latencies(path, t0, at, lat)
+  local f = assert(io.open(path, "a"))
+  f:write(string.format("step %.4f\n", t0))
+  for i = 1, #lat do f:write(string.format("%.4f %.2f\n", at[i] - t0, lat[i] * 1000)) end
+  f:close()
+end
+
 -- Between steps: callback queries older than max_age seconds are
 -- forgotten (nobody will answer them now) and the garbage collected, so
 -- a long run's memory does not grow into the next step's figures.
