@@ -83,6 +83,9 @@ local function on_press(ctx, args)
   return steps.S[step].press(ctx, st, action, arg)
 end
 
+-- The Redis key on_input reads (bot/prefetch.lua).
+function M.input_keys(ctx) return { state.key(ctx.user.id) } end
+
 -- A private message while a checkout waits for input: true when taken.
 function M.on_input(ctx)
   local st = state.load(ctx.user.id)

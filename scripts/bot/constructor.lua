@@ -317,6 +317,9 @@ local function parse_count(text)
   return digits and #digits <= 6 and math.tointeger(tonumber(digits)) or nil
 end
 
+-- The Redis key on_input reads (bot/prefetch.lua).
+function M.input_keys(ctx) return ctx.user and { state.key(ctx.user.id) } or {} end
+
 function M.on_input(ctx)
   if not ctx.user then return false end
   local st = state.load(ctx.user.id)

@@ -13,6 +13,7 @@
 local i18n = require "i18n"
 local log = require "log"
 local redis = require "redis"
+local prefetch = require "bot.prefetch"
 local rules = require "rules"
 local config = require "config"
 local keyboard = require "bot.keyboard"
@@ -147,9 +148,12 @@ local function forward(o, text)
   end
 end
 
+-- The Redis key on_input reads (bot/prefetch.lua).
+function M.input_keys(ctx) return { comment_key(ctx.user.tg_id) } end
+
 function M.on_input(ctx)
   local k = comment_key(ctx.user.tg_id)
-  local id = math.tointeger(tonumber(redis.call("GET", k)))
+  local id = math.tointeger(tonumber(prefetch.get(k)))
   if not id then return false end
   local text = ctx.msg.text
   if type(text) ~= "string" then return false end   -- a photo, a contact: not a comment

@@ -17,6 +17,7 @@ local timer = require "timer"
 local keyboard = require "bot.keyboard"
 local users = require "bot.users"
 local out = require "bot.out"
+local prefetch = require "bot.prefetch"
 local menu = require "bot.menu"
 local language = require "bot.language"
 local deeplink = require "bot.deeplink"
@@ -37,6 +38,9 @@ local M = {}
 --   on_input  = function(ctx) -> true when it took the message
 --               (a private message that is not a command: text, contact,
 --               location, photo), asked in FEATURES order before search
+--   input_keys = function(ctx) -> { redis_key, ... }: what its on_input
+--               reads with prefetch.get; the keys of all features are
+--               fetched in one round trip before on_input is asked
 -- An entry is { fn = function(ctx, args_or_rest), role = "florist"|...,
 -- any_lang = true }. Names must not collide: checked when this file loads.
 local FEATURES = { "bot.checkout", "bot.cart", "bot.constructor", "bot.orders", "bot.staff_orders" }
@@ -90,6 +94,7 @@ local STAFF = {
 -- Each feature's tables joined into the router's; a clash is a programming
 -- error that stops the generation from loading (the old one keeps serving).
 local INPUTS = {}
+local INPUT_KEYS = {}
 local function join(into, from, what, name)
   for k, e in pairs(from or {}) do
     if into[k] then error(("%s: %s %q is taken already"):format(name, what, k), 0) end
@@ -102,6 +107,7 @@ for _, name in ipairs(FEATURES) do
   join(CALLBACKS, f.callbacks, "button prefix", name)
   join(STAFF, f.staff, "staff action", name)
   if f.on_input then INPUTS[#INPUTS + 1] = f.on_input end
+  if f.input_keys then INPUT_KEYS[#INPUT_KEYS + 1] = f.input_keys end
 end
 
 -- {======================================================================
@@ -174,6 +180,11 @@ local function on_message(ctx)
     return run(ctx, e, rest)
   end
   if not ctx.lang then return language.ask(ctx, nil, true) end
+  local keys = {}
+  for _, keys_of in ipairs(INPUT_KEYS) do
+    for _, k in ipairs(keys_of(ctx)) do keys[#keys + 1] = k end
+  end
+  prefetch.load(keys)
   for _, take in ipairs(INPUTS) do
     if take(ctx) then return end
   end
@@ -228,6 +239,7 @@ function M.handle(update)
   if not ctx then return end
   local t0 = timer.monotonic()
   local ok, err = xpcall(dispatch, traceback, ctx)
+  prefetch.clear()
   if ok then
     -- The plain answer only stops the button's spinner: the reply is out
     -- already, so it need not hold up the chat's next update.

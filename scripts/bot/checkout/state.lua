@@ -11,6 +11,7 @@
 --   start, finish, surprise, anonymous, card, card_draft, no_card, promo,
 --   payment, total (the total shown on the confirmation screen)
 local redis = require "redis"
+local prefetch = require "bot.prefetch"
 local json = require "json"
 local crypto = require "crypto"
 
@@ -20,6 +21,7 @@ M.TTL = 24 * 3600   -- a checkout left for a day is forgotten
 M.VERSION = 1
 
 local function key(user_id) return "checkout:" .. user_id end
+M.key = key
 
 local function must(res, err, code)
   if res == nil then error(("checkout state: redis: %s (%s)"):format(tostring(err), tostring(code)), 0) end
@@ -36,7 +38,7 @@ end
 
 -- The checkout of this user, or nil.
 function M.load(user_id)
-  local raw = must(redis.call("GET", key(user_id)))
+  local raw = must(prefetch.get(key(user_id)))
   if raw == redis.null then return nil end
   local st = json.decode(raw)
   if type(st) ~= "table" or st.v ~= M.VERSION then return nil end

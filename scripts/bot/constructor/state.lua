@@ -15,12 +15,14 @@
 --   expect_at  ... since then (epoch seconds)
 local json = require "json"
 local redis = require "redis"
+local prefetch = require "bot.prefetch"
 
 local M = {}
 
 local STATE_TTL = 24 * 3600   -- an unfinished bouquet is kept a day
 
 local function key(uid) return "ctor:" .. uid end
+M.key = key
 
 local function int(v) return math.tointeger(v) end
 
@@ -40,7 +42,7 @@ end
 -- The customer's bouquet in progress, or nil when there is none (never
 -- started, expired, added to the cart, cancelled).
 function M.load(uid)
-  local raw, err = redis.call("GET", key(uid))
+  local raw, err = prefetch.get(key(uid))
   if raw == nil then error("constructor: redis: " .. tostring(err), 0) end
   if raw == redis.null then return nil end
   local st = json.decode(raw)
