@@ -123,7 +123,7 @@ emu.on_change = function(m, chat)
   if not step then return end
   local lat = timer.monotonic() - p.at
   step.lat[#step.lat + 1] = lat
-  if step.at then step.at[#step.lat] = p.at end
+  if step.at then step.at[#step.lat], step.kind[#step.lat] = p.at, p.kind end
   step.replied = step.replied + 1
   if p.slot and step.closed and not step.stopping then fire(p.slot) end
 end
@@ -134,7 +134,8 @@ local function run_step(o)
   for i = 1, users do people:get(i) end
   for _, st in ipairs(people.list) do st.q = {} end
   step = { sent = 0, replied = 0, lat = {}, kinds = {}, starved = 0, users = users,
-           cursor = math.random(users), closed = o.mode == "closed", at = DUMP and {} or nil }
+           cursor = math.random(users), closed = o.mode == "closed",
+           at = DUMP and {} or nil, kind = DUMP and {} or nil }
   local limited0, calls0, handed0 = emu.stats.rate_limited, emu.stats.calls, emu.stats.handed_out
   local methods = load.calls_by_method(emu)
   local t0 = timer.monotonic()
@@ -172,7 +173,7 @@ local function run_step(o)
   local elapsed = timer.monotonic() - t0
   step.stopping = true
   load.drain(step, 5)
-  if step.at then load.dump_latencies(DUMP, t0, step.at, step.lat) end
+  if step.at then load.dump_latencies(DUMP, t0, step.at, step.lat, step.kind) end
   local lat = stats.summary(step.lat)
   local r = {
     mode = o.mode, rate = o.rate, users = users, concurrency = o.concurrency, secs = elapsed,

@@ -50,12 +50,14 @@ function M.drain(step, secs)
 end
 
 -- Appends one line per update to the file at path: seconds since the
--- step's start when it was sent, and its latency in ms; a line
--- "step <start, monotonic seconds>" first.
-function M.dump_latencies(path, t0, at, lat)
+-- step's start when it was sent, its latency in ms and its kind (kinds[i],
+-- "-" without); a line "step <start, monotonic seconds>" first.
+function M.dump_latencies(path, t0, at, lat, kinds)
   local f = assert(io.open(path, "a"))
   f:write(string.format("step %.4f\n", t0))
-  for i = 1, #lat do f:write(string.format("%.4f %.2f\n", at[i] - t0, lat[i] * 1000)) end
+  for i = 1, #lat do
+    f:write(string.format("%.4f %.2f %s\n", at[i] - t0, lat[i] * 1000, kinds and kinds[i] or "-"))
+  end
   f:close()
 end
 
