@@ -11,10 +11,12 @@ function json.encode(value) end
 ---@return any
 ---@return string|nil err
 function json.decode(s, omit) end
----The array member `key` of the JSON object `text`, cut into its elements' JSON texts.
+---The array member `key` of the JSON object `text`, cut into its elements' JSON texts;
+---skip = {key =, below =} leaves out the objects whose member `key` is an integer below `below`.
 ---@param text string
 ---@param key string
+---@param skip? {key: string, below: integer}
 ---@return string[]|nil
 ---@return string|nil err
-function json.items(text, key) end
+function json.items(text, key, skip) end
 return json
