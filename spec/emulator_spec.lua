@@ -243,6 +243,28 @@ describe("Bot API emulator", function()
       assert.are.equal(200, status)
     end)
 
+    it("keeps reply credits per grant, spends the oldest first, and lets each expire on its own", function()
+      local limits = require "support.emulator.limits"
+      -- buckets emptied, so only credits can let a message through
+      local l = limits.new { private_burst = 1, private_rate = 0.0001, global_rate = 1000, reply_credits = 3 }
+      assert.is_true(l:take(7, 1, 0))
+      assert.is_false(l:take(7, 1, 0))
+      l:credit(7, 0)
+      l:credit(7, 30)
+      for _ = 1, 4 do assert.is_true(l:take(7, 1, 31)) end    -- 3 of the first grant, 1 of the second
+      assert.is_true(l:take(7, 1, 70))                         -- the second (30 s old) still counts
+      assert.is_true(l:take(7, 1, 89))
+      assert.is_false(l:take(7, 1, 89))                        -- all six spent
+      l:credit(7, 100)
+      assert.is_false(l:take(7, 1, 161))                       -- expired unspent, 61 s later
+      assert.is_nil(l.credits[7])
+      -- thousands of grants left partly unspent stay one table per chat
+      for t = 1, 5000 do l:credit(8, t / 100); l:take(8, 1, t / 100) end
+      assert.are.equal(5000 * 2, l.credits[8].total)
+      assert.is_true(l:take(8, 2, 60.5))
+      assert.are.equal(5000 * 2 - 2, l.credits[8].total)
+    end)
+
     it("holds a group to 20 messages a minute", function()
       emu:chat(-1001, { type = "channel", title = "Florists" })
       local ok429 = 0
