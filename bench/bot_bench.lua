@@ -87,9 +87,10 @@ local function print_table(results)
   line("")
   for _, r in ipairs(results) do
     local kinds, methods = report.counts(r.kinds), report.counts(r.methods)
-    line("%s: sent %d (%s); 429s %d; PG transactions/update %.2f; Lua allocation/update %s KB; generator starved %d; load process peak %.0f MB",
+    line("%s: sent %d (%s); 429s %d; PG transactions/update %.2f; Lua allocation/update %s KB; generator starved %d; load process peak %.0f MB, heap after the step %.0f MB",
          r.name, r.sent, table.concat(kinds, ", "), r.rate_limited, r.pg_tx,
-         r.kb_per_update and ("%.1f"):format(r.kb_per_update) or "?", r.starved, (r.emu_hwm or 0) / 1024)
+         r.kb_per_update and ("%.1f"):format(r.kb_per_update) or "?", r.starved, (r.emu_hwm or 0) / 1024,
+         (r.load_heap_kb or 0) / 1024)
     line("  machine busy %.0f%% of %d%%, of which stolen by the hypervisor %.1f%%",
          r.cpu_machine * 100, procfs.cores() * 100, r.steal * 100)
     line("  Bot API calls: %s", table.concat(methods, ", "))

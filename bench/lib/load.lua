@@ -95,6 +95,8 @@ function M.serve(name, port, run_step)
     collectgarbage("restart")
     collectgarbage("collect")
     if not ok then error(r, 0) end
+    -- what the load side keeps from step to step (it should not grow)
+    r.load_heap_kb = math.floor(collectgarbage("count"))
     return 200, r
   end)
   io.stdout:write(name .. ": http://127.0.0.1:" .. port .. "\n")
