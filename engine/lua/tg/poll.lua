@@ -25,6 +25,9 @@
 --     offset, so every update held back comes again in every batch: at 200
 --     updates in flight the batches were all repeats and the bot starved at
 --     ~2 100 updates/s with CPU to spare (bench/README.md).
+-- Neither bound touches an update whose batch is still on its way into
+-- Redis: each batch is queued there by a task of its own (the enqueuer),
+-- in the order fetched, while the poller already asks for the next one.
 -- Re-delivered updates are recognised by their update_id.
 local api = require "tg.api"
 local upd = require "tg.update"
@@ -45,6 +48,7 @@ M.WAIT_MAX = tonumber(os.getenv("TG_POLL_WAIT_MAX") or "") or 0.005  -- longest 
 
 local inflight = {}     -- update_id -> monotonic time fetched
 local held = 0          -- how many entries inflight has
+local unqueued = {}     -- update_id -> true while its batch waits for Redis (enqueuer)
 local next_offset       -- one past the highest update_id fetched
 local awaited           -- the update settle() waits for, or nil
 -- Its handler's end wakes the poller at once (before, the poller looked
@@ -79,7 +83,10 @@ end
 -- HOLD_COUNT in flight: confirms them all at once.
 local function settle()
   if held > M.HOLD_COUNT then
-    inflight, held = {}, 0
+    -- all but those not in Redis yet: only Telegram has those
+    for id in pairs(inflight) do
+      if not unqueued[id] then release(id) end
+    end
     return
   end
   local low = oldest()
@@ -94,12 +101,76 @@ local function settle()
   awaited = nil
   local now = timer.monotonic()
   for id, at in pairs(inflight) do
-    if now - at >= M.HOLD_MAX then release(id) end
+    if now - at >= M.HOLD_MAX and not unqueued[id] then release(id) end
   end
 end
 
 local function backoff(attempt)
   return math.min(30, 0.5 * 2 ^ math.min(attempt, 6))
+end
+
+-- {=====================================================================
+-- Queueing in Redis, beside the polling
+-- ======================================================================
+
+-- Fetched batches waiting to be put in Redis, oldest first. One task (the
+-- enqueuer) queues them in order while the poller asks for the next
+-- batch: the poll cycle no longer includes a Redis round trip. Under load
+-- that round trip was 6-8 ms of the slowest updates' wait to be fetched
+-- (bench/README.md). Order is kept: batches go to Redis one after the
+-- other, in the order fetched.
+local batches = {}
+local enqueuing = false
+-- Set when a batch could not be queued: that batch and every one after it
+-- are forgotten (Telegram delivers them again, in order, from this id).
+local refetch_from
+
+local function forget(batch)
+  for _, u in ipairs(batch.updates) do
+    unqueued[u.update_id] = nil
+    release(u.update_id)
+  end
+end
+
+local function enqueue_batches()
+  while batches[1] do
+    local b = table.remove(batches, 1)
+    local r, qerr = inbound.enqueue(b.updates, b.texts)
+    if not r then
+      forget(b)
+      for _, later in ipairs(batches) do forget(later) end
+      batches = {}
+      local first = b.updates[1].update_id
+      if not refetch_from or first < refetch_from then refetch_from = first end
+      log.warn("tg: cannot queue updates", { error = qerr })
+    else
+      for i, u in ipairs(b.updates) do
+        unqueued[u.update_id] = nil
+        if r[i] == "d" then release(u.update_id) end
+      end
+    end
+  end
+  enqueuing = false
+end
+
+local function queue_batch(updates, texts)
+  for _, u in ipairs(updates) do unqueued[u.update_id] = true end
+  batches[#batches + 1] = { updates = updates, texts = texts }
+  if not enqueuing then
+    enqueuing = true
+    engine.spawn(enqueue_batches)
+  end
+end
+
+-- After a batch could not be queued: poll again from its first update
+-- (the offset never passed it: it was in flight until forgotten). Called
+-- with nothing between it and the next getUpdates that could yield to the
+-- enqueuer, except its own backoff sleep, after which it looks again.
+local function restart_from_failure()
+  while refetch_from do
+    next_offset, refetch_from = refetch_from, nil
+    timer.sleep(backoff(1))
+  end
 end
 
 -- The polling loop of one generation; ends when the generation is retired.
@@ -111,6 +182,9 @@ function M.run()
   if not ok then log.warn("tg: deleteWebhook failed", { error = err }) end
   while engine.current() do
     settle()
+    -- after settle's wait, right before the offset is chosen: a batch that
+    -- failed meanwhile is no longer in flight, and the offset must not pass it
+    restart_from_failure()
     local low = oldest()
     local ups, perr, code = api.call("getUpdates", {
       offset = low or next_offset, limit = M.LIMIT,
@@ -153,19 +227,12 @@ function M.run()
         end
         if not id then log.warn("tg: getUpdates gave an element without update_id", { text = text:sub(1, 200) }) end
       end
-      if #fresh > 0 then
-        local r, qerr = inbound.enqueue(fresh, texts)
-        if not r then
-          -- not safely queued: forget them; Telegram delivers them again
-          for _, u in ipairs(fresh) do release(u.update_id) end
-          next_offset = fresh[1].update_id
-          log.warn("tg: cannot queue updates", { error = qerr })
-          timer.sleep(backoff(1))
-        else
-          for i, v in ipairs(r) do
-            if v == "d" then release(fresh[i].update_id) end
-          end
-        end
+      if refetch_from then
+        -- a batch before these could not be queued: these must not go
+        -- ahead of it (per-chat order); all come again from there
+        for _, u in ipairs(fresh) do release(u.update_id) end
+      elseif #fresh > 0 then
+        queue_batch(fresh, texts)
       end
     end
   end
