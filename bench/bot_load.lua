@@ -93,7 +93,7 @@ local function send(st, slot)
   local at = timer.monotonic()
   local kind = act(st)
   local q = st.q
-  q[#q + 1] = { at = at, kind = kind, slot = slot }
+  q[#q + 1] = { at = at, kind = kind, slot = slot, item = step.at and emu.last_item or nil }
   step.sent = step.sent + 1
   step.kinds[kind] = (step.kinds[kind] or 0) + 1
   -- a long run keeps only the tail of each chat's history
@@ -123,7 +123,12 @@ emu.on_change = function(m, chat)
   if not step then return end
   local lat = timer.monotonic() - p.at
   step.lat[#step.lat + 1] = lat
-  if step.at then step.at[#step.lat], step.kind[#step.lat] = p.at, p.kind end
+  if step.at then
+    local n = #step.lat
+    step.at[n], step.kind[n] = p.at, p.kind
+    step.fetch[n] = p.item and p.item.first_out and p.item.first_out - p.at or -1
+    step.ids[n] = p.item and p.item.update.update_id or 0
+  end
   step.replied = step.replied + 1
   if p.slot and step.closed and not step.stopping then fire(p.slot) end
 end
@@ -135,7 +140,8 @@ local function run_step(o)
   for _, st in ipairs(people.list) do st.q = {} end
   step = { sent = 0, replied = 0, lat = {}, kinds = {}, starved = 0, users = users,
            cursor = math.random(users), closed = o.mode == "closed",
-           at = DUMP and {} or nil, kind = DUMP and {} or nil }
+           at = DUMP and {} or nil, kind = DUMP and {} or nil, fetch = DUMP and {} or nil,
+           ids = DUMP and {} or nil }
   local limited0, calls0, handed0 = emu.stats.rate_limited, emu.stats.calls, emu.stats.handed_out
   local methods = load.calls_by_method(emu)
   local t0 = timer.monotonic()
@@ -173,7 +179,7 @@ local function run_step(o)
   local elapsed = timer.monotonic() - t0
   step.stopping = true
   load.drain(step, 5)
-  if step.at then load.dump_latencies(DUMP, t0, step.at, step.lat, step.kind) end
+  if step.at then load.dump_latencies(DUMP, t0, step.at, step.lat, step.kind, step.fetch, step.ids) end
   local lat = stats.summary(step.lat)
   local r = {
     mode = o.mode, rate = o.rate, users = users, concurrency = o.concurrency, secs = elapsed,

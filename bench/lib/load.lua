@@ -50,13 +50,16 @@ function M.drain(step, secs)
 end
 
 -- Appends one line per update to the file at path: seconds since the
--- step's start when it was sent, its latency in ms and its kind (kinds[i],
--- "-" without); a line "step <start, monotonic seconds>" first.
-function M.dump_latencies(path, t0, at, lat, kinds)
+-- step's start when it was sent, its latency in ms, its kind (kinds[i],
+-- "-" without) and how long it waited until the bot first fetched it
+-- (fetch[i], ms; -1 unknown); a line "step <start, monotonic seconds>"
+-- first.
+function M.dump_latencies(path, t0, at, lat, kinds, fetch, ids)
   local f = assert(io.open(path, "a"))
   f:write(string.format("step %.4f\n", t0))
   for i = 1, #lat do
-    f:write(string.format("%.4f %.2f %s\n", at[i] - t0, lat[i] * 1000, kinds and kinds[i] or "-"))
+    f:write(string.format("%.4f %.2f %s %.2f %d\n", at[i] - t0, lat[i] * 1000, kinds and kinds[i] or "-",
+                          fetch and fetch[i] >= 0 and fetch[i] * 1000 or -1, ids and ids[i] or 0))
   end
   f:close()
 end

@@ -263,6 +263,7 @@ function Emulator:push_update(kind, body, chat_id, message_json)
   local u = { update_id = self.next_update, [kind] = body }
   local item = { update = u, kind = kind, chat = chat_id, at = timer.monotonic(), message_json = message_json }
   self.queue[#self.queue + 1] = item
+  self.last_item = item
   if self.webhook then self.webhook:push(item) end
   if self.poll_waiter then self.poll_waiter:notify() end
   return u
@@ -357,8 +358,8 @@ function Emulator:take_updates(limit)
       if self:expired(item) then
         item.done = true
       else
-        if not item.credited then
-          item.credited = true
+        if not item.first_out then
+          item.first_out = now     -- when the bot first had it (benchmarks read it)
           self.limits:credit(item.chat, now)
         end
         out[#out + 1] = item.update
