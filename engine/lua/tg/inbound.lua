@@ -38,6 +38,7 @@ local json = require "json"
 local upd = require "tg.update"
 local context = require "tg.context"
 local keys = require "tg.keys"
+local trace = require "tg.trace"
 
 local M = {}
 
@@ -181,6 +182,7 @@ local function handle(update, chat)
   -- the chat itself, not the ordering key: replies to it spend its credits
   context.enter(update, upd.chat_id_of(update) or tonumber(chat) or chat)
   local ok, err = xpcall(handler, debug.traceback, update)
+  if trace.file then trace.handled(update.update_id, t0, timer.monotonic()) end
   context.leave()
   engine.observe("guldasta_tg_update_seconds", nil, timer.monotonic() - t0)
   if ok then

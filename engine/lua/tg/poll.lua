@@ -35,6 +35,7 @@ local inbound = require "tg.inbound"
 local engine = require "engine"
 local timer = require "timer"
 local log = require "log"
+local trace = require "tg.trace"
 
 local M = {}
 
@@ -136,6 +137,7 @@ local function enqueue_batches()
   while batches[1] do
     local b = table.remove(batches, 1)
     local r, qerr = inbound.enqueue(b.updates, b.texts)
+    if r and trace.file then trace.fetched(b.updates, b.at, timer.monotonic()) end
     if not r then
       forget(b)
       for _, later in ipairs(batches) do forget(later) end
@@ -153,9 +155,9 @@ local function enqueue_batches()
   enqueuing = false
 end
 
-local function queue_batch(updates, texts)
+local function queue_batch(updates, texts, at)
   for _, u in ipairs(updates) do unqueued[u.update_id] = true end
-  batches[#batches + 1] = { updates = updates, texts = texts }
+  batches[#batches + 1] = { updates = updates, texts = texts, at = at }
   if not enqueuing then
     enqueuing = true
     engine.spawn(enqueue_batches)
@@ -232,7 +234,7 @@ function M.run()
         -- ahead of it (per-chat order); all come again from there
         for _, u in ipairs(fresh) do release(u.update_id) end
       elseif #fresh > 0 then
-        queue_batch(fresh, texts)
+        queue_batch(fresh, texts, now)
       end
     end
   end
