@@ -136,7 +136,9 @@ end
 local function enqueue_batches()
   while batches[1] do
     local b = table.remove(batches, 1)
-    local r, qerr = inbound.enqueue(b.updates, b.texts)
+    -- a raise here must not leave `enqueuing` set: nothing would be queued again
+    local ok, r, qerr = pcall(inbound.enqueue, b.updates, b.texts)
+    if not ok then r, qerr = nil, r end
     if r and trace.file then trace.fetched(b.updates, b.at, timer.monotonic()) end
     if not r then
       forget(b)
