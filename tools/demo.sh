@@ -63,9 +63,10 @@ unset WEBHOOK_URL WEBHOOK_SECRET   # the bot polls the emulator, like a bot on a
 # The catalog makes the demo worth looking at; without it the bot still runs.
 "$bin/guldasta" seed || echo "demo.sh: guldasta seed failed, going on with an empty catalog" >&2
 # The simulator's florist and courier (spec/support/emulator_main.lua) need
-# their roles to press Accept and Take.
-"$bin/guldasta" run scripts/cli/grant.lua 700101 florist "Malika" > /dev/null
-"$bin/guldasta" run scripts/cli/grant.lua 700201 courier "Jasur" > /dev/null
+# their roles to press Accept and Take, and their language (the one their
+# simulated Telegram reports), as if they had chosen it.
+"$bin/guldasta" run scripts/cli/grant.lua 700101 florist "Malika" --lang uz > /dev/null
+"$bin/guldasta" run scripts/cli/grant.lua 700201 courier "Jasur" --lang ru > /dev/null
 
 # A fresh emulator reuses update ids and message ids: forget what the bot
 # remembers of the previous one (only the tg:* keys; the rest stays).

@@ -142,9 +142,13 @@ local function run(ctx, e, ...)
     end
   end
   if not e.any_lang and not ctx.lang then
-    -- in a channel or group (staff buttons) nobody is asked: the guess serves
-    if not ctx.private then ctx.lang = speak_lang(ctx)
-    else return language.ask(ctx, nil, ctx.cq == nil) end
+    -- A press answers a screen the bot sent, and a staff command is work
+    -- being done: neither may be swallowed by the language question (a
+    -- florist who never chose one must still get her "Ready" through).
+    -- Telegram's language_code (or Russian) speaks for them until they
+    -- choose. Only a customer's plain command is asked first.
+    if ctx.cq or e.role or not ctx.private then ctx.lang = speak_lang(ctx)
+    else return language.ask(ctx, nil, true) end
   end
   e.fn(ctx, ...)
   return true
@@ -179,14 +183,23 @@ local function on_message(ctx)
     end
     return run(ctx, e, rest)
   end
-  if not ctx.lang then return language.ask(ctx, nil, true) end
   local keys = {}
   for _, keys_of in ipairs(INPUT_KEYS) do
     for _, k in ipairs(keys_of(ctx)) do keys[#keys + 1] = k end
   end
   prefetch.load(keys)
+  -- A message a feature is waiting for (the bouquet photo a florist was
+  -- asked for, a checkout answer) goes through even before a language was
+  -- chosen, in the guessed one; anything else from such a user is met
+  -- with the language question.
+  local chosen = ctx.lang
+  if not chosen then ctx.lang = speak_lang(ctx) end
   for _, take in ipairs(INPUTS) do
     if take(ctx) then return end
+  end
+  if not chosen then
+    ctx.lang = nil
+    return language.ask(ctx, nil, true)
   end
   if type(text) ~= "string" then
     return menu.show(ctx, i18n.t(ctx.lang, "common.not_text"), true)

@@ -78,10 +78,13 @@ function M.customer(opts)
 end
 
 -- A staff member with `role` (a user_roles row, as /grant would make):
--- returns the user as bot/users.lua reads it (roles included).
+-- returns the user as bot/users.lua reads it (roles included). lang = false:
+-- one who never chose a language.
 function M.staff(role, opts)
   opts = opts or {}
-  local u = M.customer { tg_id = opts.tg_id, lang = opts.lang or "ru", name = opts.name }
+  local lang = opts.lang
+  if lang == nil then lang = "ru" elseif lang == false then lang = nil end
+  local u = M.customer { tg_id = opts.tg_id, lang = lang, name = opts.name }
   if role == "client" then return u end
   for r in tostring(role):gmatch("[^,]+") do
     q("INSERT INTO user_roles (user_id, role) VALUES ($1, $2) ON CONFLICT DO NOTHING", u.id, r)
