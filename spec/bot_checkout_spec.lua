@@ -262,6 +262,32 @@ describe("checkout", function()
     assert.are.same({ uid }, { r[1] and r[1].user_id })
   end)
 
+  for _, how in ipairs { "/start", "/menu" } do
+    it("pauses at " .. how .. ": typed text is then a search, and Continue brings the step back", function()
+      local lang = "ru"
+      local u, uid = customer(lang)
+      u:send("Дилноза")
+      says(u, lang, "checkout.phone.ask")
+      u:command(how)
+      local menu = says(u, lang, "menu.checkout_open")
+      assert.truthy(bot.button(menu, T(lang, "menu.continue_checkout")))
+      -- what the menu invites: a search, not an answer to the phone question
+      u:send(fx.rose_ru)
+      local found = says(u, lang, "search.found", { count = 1 })
+      assert.truthy(bot.button(found, fx.rose_ru), "the rose is listed")
+      assert.are.equal("ph", state_of(uid).step)
+      -- and back to the form where it was left
+      bot.press(u, menu, T(lang, "menu.continue_checkout"))
+      local m = says(u, lang, "checkout.resumed")
+      assert.truthy(bot.body(m):find(T(lang, "checkout.phone.ask"), 1, true))
+      u:send("90 123 45 67")
+      says(u, lang, "checkout.address.ask")
+      local st = state_of(uid)
+      assert.are.same({ "ad", "+998901234567" }, { st.step, st.phone })
+      assert.is_nil(st.paused)
+    end)
+  end
+
   it("goes back a step keeping the answer, and cancels keeping the cart", function()
     local u, uid, m = customer("ru")
     u:send("Анна")

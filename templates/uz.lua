@@ -36,6 +36,8 @@ return {
     constructor = "🌹 Guldasta yigʻish",
     orders = "📦 Buyurtmalarim",
     title = "Nima bilan yordam beray? Menyudan tanlang yoki nima qidirayotganingizni yozing — masalan, «atirgul».",
+    checkout_open = "🧾 Sizda rasmiylashtirilmagan buyurtma bor — unga «Rasmiylashtirishni davom ettirish» tugmasi bilan qaytishingiz mumkin.",
+    continue_checkout = "🧾 Rasmiylashtirishni davom ettirish",
     catalog = "💐 Katalog",
     search = "🔎 Qidiruv",
     filters = "🎛 Filtr boʻyicha tanlash",

@@ -96,10 +96,16 @@ function M.on_input(ctx)
   local handler, value
   if msg.contact and s.contact then handler, value = s.contact, msg.contact
   elseif msg.location and s.location then handler, value = s.location, msg.location
-  elseif type(msg.text) == "string" and s.text then handler, value = s.text, msg.text
+  -- paused (the menu is on screen): text is what the menu says it is, a
+  -- search; a contact or a pin can only be an answer, so they resume
+  elseif type(msg.text) == "string" and s.text and not st.paused then handler, value = s.text, msg.text
   end
   if not handler then return false end
   touch(ctx)
+  if st.paused then
+    st.paused = nil
+    state.save(ctx.user.id, st)
+  end
   handler(ctx, st, value)
   return true
 end

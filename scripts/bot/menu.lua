@@ -3,6 +3,7 @@ local i18n = require "i18n"
 local keyboard = require "bot.keyboard"
 local users = require "bot.users"
 local out = require "bot.out"
+local checkout_state = require "bot.checkout.state"
 
 local M = {}
 
@@ -13,19 +14,23 @@ local M = {}
 -- "<lang>+staff".
 local markups, back_rows, titles = {}, {}, {}
 
--- The menu's buttons; staff see one more (their panel).
-function M.markup(ctx)
+-- The menu's buttons; staff see one more (their panel), and a customer
+-- whose checkout is open one on top that takes them back to it.
+function M.markup(ctx, open_checkout)
   local staff = users.is_staff(ctx.user)
-  local ck = staff and ctx.lang .. "+staff" or ctx.lang
+  local ck = ctx.lang .. (staff and "+staff" or "") .. (open_checkout and "+checkout" or "")
   local m = markups[ck]
   if m then return m end
   local t = function(k) return i18n.t(ctx.lang, k) end
-  local rows = {
+  local rows = {}
+  if open_checkout then rows[1] = { keyboard.button(t("menu.continue_checkout"), "o:start") } end
+  local common = {
     { keyboard.button(t("menu.catalog"), "c:0:0"), keyboard.button(t("menu.constructor"), "b") },
     { keyboard.button(t("menu.cart"), "k"), keyboard.button(t("menu.orders"), "u") },
     { keyboard.button(t("menu.search"), "S"), keyboard.button(t("menu.filters"), "f") },
     { keyboard.button(t("menu.language"), "L") },
   }
+  for _, row in ipairs(common) do rows[#rows + 1] = row end
   if staff then
     rows[#rows + 1] = { keyboard.button(t("menu.staff"), "s:panel") }
   end
@@ -45,15 +50,20 @@ function M.back_row(ctx)
 end
 
 -- Shows the menu; `lead` (a Text) is said above it ("language saved",
--- "link not recognised").
+-- "link not recognised"). The menu invites a typed search, so an open
+-- checkout stops waiting for typed answers (it is paused) and the menu
+-- says so, with the button back to it: typed text goes where the screen
+-- says it goes.
 function M.show(ctx, lead, fresh)
+  local open = ctx.user and checkout_state.pause(ctx.user.id) ~= nil
   local body = titles[ctx.lang]
   if not body then
     body = i18n.t(ctx.lang, "menu.title")
     titles[ctx.lang] = body
   end
+  if open then body = i18n.join({ body, i18n.t(ctx.lang, "menu.checkout_open") }, "\n\n") end
   if lead then body = i18n.join({ lead, body }, "\n\n") end
-  return out.show(ctx, { text = body, markup = M.markup(ctx), fresh = fresh })
+  return out.show(ctx, { text = body, markup = M.markup(ctx, open), fresh = fresh })
 end
 
 -- "m" and /menu

@@ -9,7 +9,10 @@
 --   step     the step waiting       kb      a reply keyboard is showing
 --   name, phone, address, landmark, lat, lon, zone, district, date,
 --   start, finish, surprise, anonymous, card, card_draft, no_card, promo,
---   payment, total (the total shown on the confirmation screen)
+--   payment, total (the total shown on the confirmation screen),
+--   paused  true while the customer is elsewhere (the menu was shown):
+--           typed text is then a search, not an answer, until the
+--           menu's "Continue your order" (o:start) brings the step back
 local redis = require "redis"
 local prefetch = require "bot.prefetch"
 local json = require "json"
@@ -51,6 +54,18 @@ end
 
 function M.clear(user_id)
   must(redis.call("DEL", key(user_id)))
+end
+
+-- The menu was shown over an open checkout: it stops taking typed text
+-- (the menu invites a search) until the customer continues it. Returns
+-- the checkout (paused now, or already), or nil when none is open.
+function M.pause(user_id)
+  local st = M.load(user_id)
+  if st and not st.paused then
+    st.paused = true
+    M.save(user_id, st)
+  end
+  return st
 end
 
 -- A new checkout: a fresh token, the first step.

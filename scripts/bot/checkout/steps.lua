@@ -45,6 +45,7 @@ local function limits() return rules.checkout.FIELDS end
 
 function M.go(ctx, st, step, lead)
   st.step = step
+  st.paused = nil   -- a step on screen is a step waiting for its answer
   state.save(ctx.user.id, st)
   return S[step].show(ctx, st, lead)
 end
@@ -60,7 +61,13 @@ function M.back(ctx, st)
   return M.go(ctx, st, view.STEPS[i - 1])
 end
 
-function M.show(ctx, st, lead) return S[st.step].show(ctx, st, lead) end
+function M.show(ctx, st, lead)
+  if st.paused then
+    st.paused = nil
+    state.save(ctx.user.id, st)
+  end
+  return S[st.step].show(ctx, st, lead)
+end
 
 -- Typed text without the spaces around it; nil when it is not text or
 -- says nothing.
