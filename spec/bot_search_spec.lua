@@ -50,6 +50,30 @@ describe("search and filters", function()
     end)
   end
 
+  it("echoes a 4 000-character search shortened at a word, never cut by Telegram's limit", function()
+    local u = user_in("ru")
+    local words = {}
+    for i = 1, 500 do words[i] = "баобаб" .. i end     -- distinct words, ~4 500 chars
+    local long = table.concat(words, " "):sub(1, 4000)
+    local max = require("rules").catalog.SEARCH_MAX_CHARS
+    local kept = {}
+    local len = 0
+    for _, w in ipairs(words) do
+      local add = utf8.len(w) + (#kept > 0 and 1 or 0)
+      if len + add > max then break end
+      kept[#kept + 1] = w
+      len = len + add
+    end
+    local echo = table.concat(kept, " ") .. T("ru", "common.ellipsis")
+    u:send(long)
+    local m = u:wait_message(bot.says(T("ru", "search.nothing", { query = echo })), 10)
+    assert.truthy(utf8.len(bot.body(m)) < 4096)
+    assert.falsy(bot.body(m):find(words[#kept + 1] .. " ", 1, true), "nothing past the cut is echoed")
+    -- the screen ends as the template does: it was not cut short
+    local tail = T("ru", "filter.title")
+    assert.are.equal(tail, bot.body(m):sub(-#tail))
+  end)
+
   it("pages search results by editing, the query riding in the buttons", function()
     local u = user_in("ru")
     u:send("Гвоздика " .. fx.n)   -- nine of them; the uz names say chinnigul

@@ -21,9 +21,14 @@ local TEXT_MAX, CAPTION_MAX = 4096, 1024   -- Telegram's limits, in characters
 
 local function tg() return require "tg" end
 
+-- Cutting at Telegram's limit is the last guard, not a way to fit text:
+-- whatever the bot says is made to fit before it gets here, so a cut is
+-- logged as the defect it is.
 local function text_of(lang, v, max)
   if not i18n.is_text(v) then i18n.str(v) end   -- raises with the offending value
-  return i18n.str(i18n.truncate(lang, v, max))
+  local cut = i18n.truncate(lang, v, max)
+  if cut ~= v then log.warn("text cut at Telegram's limit", { max = max, text = i18n.str(cut):sub(1, 80) }) end
+  return i18n.str(cut)
 end
 
 -- The options of every send: the text (or caption) and keyboard as ready

@@ -27,12 +27,34 @@ local function fit(key)
   return at_space or cut
 end
 
+-- The typed text as far as search reads it: at most SEARCH_MAX_CHARS
+-- characters, cut after a whole word when there is one. The second value
+-- is true when something was left out. The echo in "nothing found" is this
+-- same text, so a long paste is never repeated back whole.
+local function query_of(text)
+  local max = rules.catalog.SEARCH_MAX_CHARS
+  local len = utf8.len(text)
+  if not len then
+    -- not UTF-8: the bytes up to the limit, without a broken tail
+    text = text:sub(1, max):gsub("[\128-\255]+$", "")
+    return text, true
+  end
+  if len <= max then return text, false end
+  local cut = text:sub(1, utf8.offset(text, max + 1) - 1)
+  local at_space = cut:match("^(.*%S)%s")
+  return at_space or cut, true
+end
+
 function M.key(text)
   if type(text) ~= "string" then return "" end
-  local max = rules.catalog.SEARCH_MAX_CHARS
-  local ok, len = pcall(utf8.len, text)
-  if ok and len and len > max then text = text:sub(1, (utf8.offset(text, max + 1) or #text + 1) - 1) end
-  return fit(normalize.key(text))
+  return fit(normalize.key((query_of(text))))
+end
+
+-- The query as the customer is shown it: cut like the search, with "…".
+local function echo(lang, text)
+  local q, cut = query_of(text)
+  if cut then q = q .. i18n.str(i18n.t(lang, "common.ellipsis")) end
+  return q
 end
 
 local function results_view(ctx, key, page, query_text)
@@ -40,7 +62,7 @@ local function results_view(ctx, key, page, query_text)
   local found = catalog.search(key)
   if #found == 0 then
     local filters = require "bot.filters"
-    local lead = i18n.t(lang, "search.nothing", { query = query_text or key })
+    local lead = i18n.t(lang, "search.nothing", { query = query_text and echo(lang, query_text) or key })
     return filters.screen_view(ctx, filters.EMPTY, lead)
   end
   return listing.view {
