@@ -38,6 +38,12 @@ M.OCCASIONS = {
   "teachers_day", "graduation", "newborn", "thanks", "apology", "corporate",
 }
 
+-- What the filters (colour, occasion, VIP, price) choose from: flowers and
+-- bouquets, the things given. Extras (ribbons, wrapping, cards) go with a
+-- bouquet; they are found in their category, by search and in the
+-- constructor, and a white ribbon is no answer to "white flowers".
+M.FILTER_KINDS = { stem = true, composition = true }
+
 -- Words that mean the same thing across the two languages, as search keys
 -- (see scripts/bot/normalize.lua: Cyrillic is already in Latin letters).
 -- Typing any word of a group also finds the others.

@@ -14,7 +14,7 @@ local json = require "json"
 
 local function T(lang, key, vars) return i18n.str(i18n.t(lang, key, vars)) end
 
-local CURRENCY = { ru = "сум", uz = "so'm" }
+local CURRENCY = { ru = "сум", uz = "soʻm" }
 
 describe("the cart in the chat", function()
   local b, fx

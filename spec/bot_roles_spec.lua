@@ -41,7 +41,7 @@ describe("roles", function()
 
     -- the owner's mistakes get clear answers
     owner:command("/grant", "abc florist")
-    owner:wait_message(bot.says(T("ru", "roles.usage", { roles = "" }):sub(1, 20)), 10)
+    owner:wait_message(bot.says(T("ru", "roles.bad_id")), 10)
     owner:command("/grant", x.id .. " baker")
     owner:wait_message(bot.says(T("ru", "roles.bad_role", { role = "baker", roles = "" }):sub(1, 12)), 10)
 

@@ -184,7 +184,7 @@ describe("staff orders through the bot", function()
     -- a customer cannot
     local x = select(2, customer("ru", "Xurshid"))
     x:command("/cancel_order", id .. " because")
-    x:wait_message(says(T("ru", "roles.owner_only")), 10)
+    x:wait_message(says(T("ru", "roles.needs", { roles = T("ru", "role.manager") })), 10)
   end)
 
   it("lets a manager cancel from the florists' post, asking the reason privately", function()

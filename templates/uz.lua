@@ -3,7 +3,7 @@
 -- Uzbek nouns do not change after numbers, so all plural forms are the same.
 -- oʻ and gʻ are written with U+02BB, the tutuq belgisi with U+02BC.
 return {
-  currency = "so'm",
+  currency = "soʻm",
   error = {
     generic = "Kechirasiz, nimadir xato ketdi. Birozdan so'ng qayta urinib ko'ring.",
   },
@@ -48,6 +48,10 @@ return {
   help = {
     text = "Men gul doʻkonining botiman. Katalogda guldastalar, donalab gullar, kompozitsiyalar va sovgʻalar bor. "
         .. "Gulni topish uchun nomini yozing yoki guldastani rangi, munosabati va narxi boʻyicha tanlang.",
+    owner = "Doʻkon egasining buyruqlari:\n/grant <tg_id> <rol> — rol berish\n/revoke <tg_id> <rol> — rolni olish\n"
+         .. "/roles <tg_id> — foydalanuvchi rollari\n/roles — barcha xodimlar\n"
+         .. "/cancel_order <raqam> <sabab> — buyurtmani bekor qilish",
+    manager = "Menejer buyruqlari:\n/cancel_order <raqam> <sabab> — buyurtmani bekor qilish",
   },
 
   catalog = {
@@ -180,12 +184,14 @@ return {
     list = "{tg_id} foydalanuvchisining rollari: {roles}",
     none = "{tg_id} foydalanuvchisida xodim roli yoʻq.",
     owner_only = "Kechirasiz, bu buyruq faqat doʻkon egasi uchun.",
+    needs = "Kechirasiz, bu buyruq quyidagi rollar uchun: {roles} (va doʻkon egasi uchun).",
     you_granted = "Sizga «{role}» roli berildi. Xodim paneli menyuda: /menu",
     you_revoked = "Sizdan «{role}» roli olindi.",
   },
 
   staff = {
     refused = "Kechirasiz, bu tugma faqat doʻkon xodimlari uchun.",
+    refused_command = "Kechirasiz, bu buyruq faqat doʻkon xodimlari uchun.",
     panel = "🧑‍💼 Xodim paneli. Rollaringiz: {roles}",
     list_button = "👥 Xodimlar",
     list_title = "👥 Doʻkon xodimlari:",

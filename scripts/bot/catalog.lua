@@ -223,8 +223,9 @@ end
 function M.filter(f)
   local c = M.get()
   local out = {}
+  local kinds = rules.catalog.FILTER_KINDS
   for _, p in ipairs(c.list) do
-    if (not f.colour or p.colours[f.colour])
+    if kinds[p.kind] and (not f.colour or p.colours[f.colour])
         and (not f.occasion or p.occasion_set[f.occasion])
         and (not f.vip or p.vip)
         and (not f.price or ((not f.price.min or p.price >= f.price.min)

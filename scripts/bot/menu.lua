@@ -70,8 +70,12 @@ end
 function M.on_press(ctx) return M.show(ctx) end
 function M.on_command(ctx) return M.show(ctx, nil, true) end
 
+-- /help: what the bot does, and the commands of the roles this person has.
 function M.on_help(ctx)
-  return M.show(ctx, i18n.t(ctx.lang, "help.text"), true)
+  local parts = { i18n.t(ctx.lang, "help.text") }
+  if ctx.user.owner then parts[#parts + 1] = i18n.t(ctx.lang, "help.owner")
+  elseif users.has_role(ctx.user, "manager") then parts[#parts + 1] = i18n.t(ctx.lang, "help.manager") end
+  return M.show(ctx, i18n.join(parts, "\n\n"), true)
 end
 
 return M

@@ -35,9 +35,9 @@ end
 
 -- "<tg_id> <role>" -> tg_id, role | nil (and the reply was sent)
 local function parse(ctx, rest)
-  local id, role = (rest or ""):match("^%s*(%d+)%s+(%S+)%s*$")
+  local id, role = (rest or ""):match("^%s*(%S+)%s+(%S+)%s*$")
   if not id then usage(ctx); return nil end
-  local tg_id = math.tointeger(tonumber(id))
+  local tg_id = id:find("^%d+$") and math.tointeger(tonumber(id))
   if not tg_id or #id > 15 then say(ctx, "roles.bad_id"); return nil end
   role = role:lower()
   if not users.grantable(role) then

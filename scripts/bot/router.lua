@@ -118,15 +118,24 @@ local function speak_lang(ctx)
   return ctx.lang or i18n.guess(ctx.from and ctx.from.language_code)
 end
 
-local function refuse(ctx)
+-- What a refused command says: who may use it (owners always may).
+local function needs_text(lang, role)
+  if role == "owner" then return i18n.t(lang, "roles.owner_only") end
+  if role == "staff" then return i18n.t(lang, "staff.refused_command") end
+  local names = {}
+  for i, r in ipairs(type(role) == "table" and role or { role }) do names[i] = i18n.t(lang, "role." .. r) end
+  return i18n.t(lang, "roles.needs", { roles = i18n.join(names, ", ") })
+end
+
+local function refuse(ctx, role)
   local lang = speak_lang(ctx)
   log.info("refused", { tg_id = ctx.from.id, data = ctx.cq and ctx.cq.data, command = ctx.command })
-  local key = ctx.cq and "staff.refused" or "roles.owner_only"
-  if ctx.cq then out.answer(ctx, i18n.t(lang, key)) end
+  local text = ctx.cq and i18n.t(lang, "staff.refused") or needs_text(lang, role)
+  if ctx.cq then out.answer(ctx, text) end
   if ctx.private then
     local saved = ctx.lang
     ctx.lang = lang
-    out.show(ctx, { text = i18n.t(lang, key), fresh = true })
+    out.show(ctx, { text = text, fresh = true })
     ctx.lang = saved
   end
 end
@@ -137,7 +146,7 @@ local function run(ctx, e, ...)
     -- roles from the database, not the per-process cache: a revoke counts at once
     if not ctx.user.owner then users.fresh(ctx.user) end
     if not users.has_role(ctx.user, e.role) then
-      refuse(ctx)
+      refuse(ctx, e.role)
       return false
     end
   end

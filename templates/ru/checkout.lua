@@ -127,7 +127,7 @@ return {
     address = "🏠 Адрес: {address}",
     landmark = "🧭 Ориентир: {landmark}",
     zone_pin = "📍 Точка на карте, зона: {zone}",
-    zone_district = "📍 Район: {district} (зона: {zone})",
+    zone_district = "📍 Район: {district} · зона: {zone}",
     when = "📅 {date}, {window}",
     surprise_yes = "🤫 Сюрприз: без звонка получателю",
     surprise_no = "📞 Курьер позвонит получателю заранее",
@@ -140,10 +140,10 @@ return {
     button = "✅ Подтвердить заказ",
   },
 
-  placed = "🎉 Заказ № {id} оформлен!",
+  placed = "🎉 Заказ #{id} оформлен!",
   placed_cash = "К оплате курьеру: {total}.",
   placed_next = "Флорист примет его в работу в ближайшее время — мы напишем вам на каждом шаге.",
-  already_placed = "Заказ № {id} уже оформлен.",
+  already_placed = "Заказ #{id} уже оформлен.",
 
   month = {
     m1 = "января", m2 = "февраля", m3 = "марта", m4 = "апреля", m5 = "мая", m6 = "июня",

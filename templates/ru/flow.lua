@@ -47,6 +47,7 @@ return {
       delivering = "🚗 Везёт курьер: {name}",
       delivered = "🏁 Доставлен",
       cancelled = "❌ Отменён. Причина: {reason}",
+      cancelled_by_customer = "❌ Отменён клиентом",
     },
   },
 
@@ -64,6 +65,7 @@ return {
 
   courier = {
     title = "🚚 Заказ #{id} готов к доставке",
+    title_taken = "🚚 Заказ #{id}",
     waiting = "⏳ Ждёт курьера",
     taken = "🚗 Взял(а): {name}",
   },

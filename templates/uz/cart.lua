@@ -11,7 +11,7 @@ return {
   delivery_later = "🚚 Yetkazib berish narxi rasmiylashtirishda, manzilga qarab hisoblanadi.",
   removed_unavailable = "Baʼzi mahsulotlar endi sotilmaydi — ularni savatdan olib tashladik.",
   price_failed = "Summani hisoblab boʻlmadi. Birozdan keyin qayta urinib koʻring.",
-  card_text = "      ✉️ Otkritka matni: «{text}»",
+  card_text = "      ✉️ Tabriknoma matni: «{text}»",
 
   -- buttons
   line_label = "{n}: ×{count}",
@@ -40,11 +40,11 @@ return {
     extra = "      • {name} × {count} — {amount}",
     packaging = "      • {name} — {amount}",
     ribbon = "      • Lenta — {amount}",
-    card = "      • Otkritka — {amount}",
+    card = "      • Tabriknoma — {amount}",
     items = "Mahsulotlar: {amount}",
     surcharge = "Bayram kuni ustamasi ({day}, +{percent}%): {amount}",
-    delivery = "Yetkazib berish ({zone}): {amount}",
-    delivery_free = "Yetkazib berish ({zone}): bepul",
+    delivery = "Yetkazib berish · {zone}: {amount}",
+    delivery_free = "Yetkazib berish · {zone}: bepul",
     discount = "{code} promokodi boʻyicha chegirma: −{amount}",
     rounding = "Yaxlitlash: −{amount}",
     total = "Jami: {amount}",

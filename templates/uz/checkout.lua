@@ -95,14 +95,14 @@ return {
   },
 
   card = {
-    ask = "💌 Otkritka matni — florist uni soʻzma-soʻz yozadi ({max} belgigacha). "
-       .. "Matnni yozing yoki «Otkritkasiz»ni tanlang.",
-    none = "Otkritkasiz",
-    preview = "💌 Otkritkada shunday yoziladi:\n\n{text}\n\nHammasi toʻgʻrimi?",
+    ask = "💌 Tabriknoma matni — florist uni soʻzma-soʻz yozadi ({max} belgigacha). "
+       .. "Matnni yozing yoki «Tabriknomasiz»ni tanlang.",
+    none = "Tabriknomasiz",
+    preview = "💌 Tabriknomada shunday yoziladi:\n\n{text}\n\nHammasi toʻgʻrimi?",
     ok = "✅ Hammasi toʻgʻri",
     edit = "✏️ Qaytadan yozish",
-    empty = "Otkritka matni boʻsh — unda nima yozilishini yozing.",
-    too_long = "Otkritka matni {max} belgidan oshmasin, sizda esa {length}. Iltimos, qisqartiring.",
+    empty = "Tabriknoma matni boʻsh — unda nima yozilishini yozing.",
+    too_long = "Tabriknoma matni {max} belgidan oshmasin, sizda esa {length}. Iltimos, qisqartiring.",
   },
 
   promo = {
@@ -127,23 +127,23 @@ return {
     address = "🏠 Manzil: {address}",
     landmark = "🧭 Moʻljal: {landmark}",
     zone_pin = "📍 Xaritadagi nuqta, hudud: {zone}",
-    zone_district = "📍 Tuman: {district} (hudud: {zone})",
+    zone_district = "📍 Tuman: {district} · hudud: {zone}",
     when = "📅 {date}, {window}",
     surprise_yes = "🤫 Syurpriz: oluvchiga qoʻngʻiroqsiz",
     surprise_no = "📞 Kuryer oluvchiga oldindan qoʻngʻiroq qiladi",
     anonymous_yes = "🕶 Anonim: ismingiz aytilmaydi",
     anonymous_no = "👤 Anonim emas",
-    card = "💌 Otkritka:\n{text}",
-    no_card = "💌 Otkritkasiz",
+    card = "💌 Tabriknoma:\n{text}",
+    no_card = "💌 Tabriknomasiz",
     promo = "🏷 Promokod: {code}",
     cash_note = "Toʻlov qabul qilishda naqd pulda.",
     button = "✅ Buyurtmani tasdiqlash",
   },
 
-  placed = "🎉 {id}-raqamli buyurtma qabul qilindi!",
+  placed = "🎉 Buyurtma #{id} qabul qilindi!",
   placed_cash = "Kuryerga toʻlanadi: {total}.",
   placed_next = "Florist uni tez orada ishga oladi — har bir qadamda sizga yozamiz.",
-  already_placed = "{id}-raqamli buyurtma allaqachon rasmiylashtirilgan.",
+  already_placed = "Buyurtma #{id} allaqachon rasmiylashtirilgan.",
 
   month = {
     m1 = "yanvar", m2 = "fevral", m3 = "mart", m4 = "aprel", m5 = "may", m6 = "iyun",

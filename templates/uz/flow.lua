@@ -44,6 +44,7 @@ return {
       delivering = "🚗 Kuryer olib bormoqda: {name}",
       delivered = "🏁 Yetkazildi",
       cancelled = "❌ Bekor qilindi. Sabab: {reason}",
+      cancelled_by_customer = "❌ Mijoz bekor qildi",
     },
   },
 
@@ -61,6 +62,7 @@ return {
 
   courier = {
     title = "🚚 Buyurtma #{id} yetkazishga tayyor",
+    title_taken = "🚚 Buyurtma #{id}",
     waiting = "⏳ Kuryer kutilmoqda",
     taken = "🚗 Oldi: {name}",
   },

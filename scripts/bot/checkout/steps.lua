@@ -219,7 +219,7 @@ S.lm = typed_step("lm", "landmark", "checkout.landmark.ask")
 local function zone_set(ctx, st, zone)
   if st.zone ~= zone then st.date, st.start, st.finish = nil, nil, nil end
   st.zone = zone
-  return M.next(ctx, st, view.zone_line(ctx, zone))
+  return M.next(ctx, st)   -- the date step says the zone and its fee itself
 end
 
 local function districts(ctx, lead)

@@ -86,7 +86,7 @@ end
 local function state_line(lang, o)
   local s = o.status
   if s == "new" or s == "paid" or s == "pending" then return t(lang, "flow.post.state.waiting") end
-  if s == "cancelled" then return t(lang, "flow.post.state.cancelled", { reason = o.cancel_reason or "-" }) end
+  if s == "cancelled" then return M.cancelled_line(lang, o) end
   if s == "delivering" then return t(lang, "flow.post.state.delivering", { name = o.courier_name or "-" }) end
   if s == "delivered" then return t(lang, "flow.post.state.delivered") end
   return t(lang, "flow.post.state." .. s, { name = o.florist_name or "-" })
@@ -130,12 +130,24 @@ function M.florist_markup(lang, o)
   return keyboard.markup(rows)
 end
 
+-- A cancelled order's line on a post: the reason staff gave, or that the
+-- customer cancelled it themselves (they are not asked for a reason).
+function M.cancelled_line(lang, o)
+  local reason = o.cancel_reason
+  if type(reason) == "string" and reason ~= "" then
+    return t(lang, "flow.post.state.cancelled", { reason = reason })
+  end
+  return t(lang, "flow.post.state.cancelled_by_customer")
+end
+
 -- {======================================================================
 -- The couriers' post, and the courier's own card
 -- =======================================================================
 
 function M.courier_post(lang, o, items)
-  local parts = { t(lang, "flow.courier.title", { id = o.id }), t(lang, "flow.post.slot", { slot = M.slot(lang, o) }) }
+  -- "ready for delivery" only while it is; then the state line says the rest
+  local title = o.status == "ready" and "flow.courier.title" or "flow.courier.title_taken"
+  local parts = { t(lang, title, { id = o.id }), t(lang, "flow.post.slot", { slot = M.slot(lang, o) }) }
   if o.zone then parts[#parts + 1] = t(lang, "flow.post.zone", { zone = M.zone(lang, o.zone) }) end
   parts[#parts + 1] = t(lang, "flow.post.items")
   for _, l in ipairs((M.items(lang, items, true))) do parts[#parts + 1] = l end
@@ -143,7 +155,7 @@ function M.courier_post(lang, o, items)
   if s == "ready" then parts[#parts + 1] = t(lang, "flow.courier.waiting")
   elseif s == "delivering" then parts[#parts + 1] = t(lang, "flow.courier.taken", { name = o.courier_name or "-" })
   elseif s == "delivered" then parts[#parts + 1] = t(lang, "flow.post.state.delivered")
-  elseif s == "cancelled" then parts[#parts + 1] = t(lang, "flow.post.state.cancelled", { reason = o.cancel_reason or "-" })
+  elseif s == "cancelled" then parts[#parts + 1] = M.cancelled_line(lang, o)
   end
   return i18n.join(parts, "\n")
 end
