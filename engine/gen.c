@@ -200,7 +200,7 @@ static void set_paths(lua_State *L, const char *root) {
 
 static void preload_bindings(lua_State *L) {
   struct { const char *name; lua_CFunction open; } mods[] = {
-      {"pg", eng_open_pg},         {"redis", eng_open_redis},   {"http", eng_open_http},
+      {"pg.core", eng_open_pg},    {"redis", eng_open_redis},   {"http", eng_open_http},
       {"timer", eng_open_timer},   {"crypto", eng_open_crypto}, {"proc", eng_open_proc},
       {"fs", eng_open_fs},         {"log", eng_open_log},       {"json", eng_open_json},
       {"engine", eng_open_engine}, {"config", eng_open_config},
@@ -327,14 +327,6 @@ static int load_entry(gen_t *g, const char *entry, char *err, size_t errlen) {
   return 0;
 }
 
-/* A collector setting from the environment, for measuring others
-** (bench/README.md); 0 keeps Lua's default. */
-static int gc_setting(const char *name) {
-  const char *v = getenv(name);
-  int n = v ? atoi(v) : 0;
-  return n > 0 && n <= 10000 ? n : 0;
-}
-
 gen_t *gen_load(eng_t *e, snapshot_t *snap, const char *entry, char *err, size_t errlen) {
   gen_t *g = calloc(1, sizeof *g);
   if (!g) abort();
@@ -367,11 +359,11 @@ gen_t *gen_load(eng_t *e, snapshot_t *snap, const char *entry, char *err, size_t
     return NULL;
   }
   lua_settop(L, 0);
-  /* Incremental, not generational: in the bot benchmark the generational
-  ** collector cost more CPU per update (0.24 against 0.21-0.22 ms at 200
-  ** customers, bench/README.md), and its major collections are one
-  ** stop-the-world pass over the whole heap. */
-  lua_gc(L, LUA_GCINC, gc_setting("GULDASTA_GC_PAUSE"), gc_setting("GULDASTA_GC_STEPMUL"), 0);
+  /* Incremental, not generational: the generational collector measured
+  ** more CPU per update in the bot benchmark (bench/README.md), and its
+  ** major collections are one stop-the-world pass over the whole heap.
+  ** Lua's default pause and step multiplier measured best. */
+  lua_gc(L, LUA_GCINC, 0, 0, 0);
   update_metrics();
   return g;
 }

@@ -404,94 +404,11 @@ static int tx_tostring(lua_State *L) {
   return 1;
 }
 
-/* Two functions in Lua, where they read best.
-**
-** pg.transaction: the control flow is Lua: fn runs under Lua's pcall, which
-** can yield, so fn's queries suspend the unit like any other. fn's error or
-** its `nil, err` rolls back; the connection goes back through <close> even
-** if this function itself is unwound. A transaction left aborted by an
-** error fn ignored is rolled back too: COMMIT would only say "ROLLBACK".
-**
-** pg.array: a Lua array as PostgreSQL's array literal, for parameters such
-** as `id = ANY($1::int[])` or a text[] column (a table parameter would be
-** sent as JSON). Elements are quoted, so nothing in them is syntax. */
-static const char transaction_lua[] =
-    "local acquire, pcall, select, type, getmetatable, error, null, tostring, format, concat, mathtype, tonumber = ...\n"
-    "local function finish(tx, ok, ...)\n"
-    "  if not ok then\n"
-    "    tx:query('ROLLBACK')\n"
-    "    return nil, (...)\n"
-    "  end\n"
-    "  local first, err = ...\n"
-    "  if first == nil and err ~= nil then\n"
-    "    tx:query('ROLLBACK')\n"
-    "    return nil, err, select(3, ...)\n"
-    "  end\n"
-    "  local st = tx:status()\n"
-    "  if st == 'inerror' then\n"
-    "    tx:query('ROLLBACK')\n"
-    "    return nil, 'the transaction was aborted by an earlier error', '25P02'\n"
-    "  elseif st == 'unknown' then\n"
-    "    return nil, 'the connection was lost during the transaction', 'closed'\n"
-    "  end\n"
-    "  local res, cerr, code = tx:query('COMMIT')\n"
-    "  if not res then return nil, cerr, code end\n"
-    "  return ...\n"
-    "end\n"
-    "local function transaction(fn, ...)\n"
-    "  if type(fn) ~= 'function' and not (getmetatable(fn) or {}).__call then\n"
-    "    error('bad argument #1 to \\'transaction\\' (function expected, got ' .. type(fn) .. ')', 2)\n"
-    "  end\n"
-    "  local tx <close>, err, code = acquire()\n"
-    "  if not tx then return nil, err, code end\n"
-    "  local res, berr, bcode = tx:query('BEGIN')\n"
-    "  if not res then return nil, berr, bcode end\n"
-    "  return finish(tx, pcall(fn, tx, ...))\n"
-    "end\n"
-    "local function literal(t, depth)\n"
-    "  if depth > 6 then error('pg.array: nested deeper than 6 levels', depth + 1) end\n"
-    "  local out = {}\n"
-    "  for i = 1, #t do\n"
-    "    local v = t[i]\n"
-    "    local ty = type(v)\n"
-    "    if v == nil or v == null then out[i] = 'NULL'\n"
-    "    elseif ty == 'boolean' then out[i] = v and 't' or 'f'\n"
-    "    elseif ty == 'number' then\n"
-    "      if mathtype(v) == 'integer' then out[i] = tostring(v)\n"
-    "      elseif v ~= v then out[i] = 'NaN'\n"
-    "      elseif v == 1/0 then out[i] = 'Infinity'\n"
-    "      elseif v == -1/0 then out[i] = '-Infinity'\n"
-    "      else\n"
-    "        local s = format('%.15g', v)\n"
-    "        if tonumber(s) ~= v then s = format('%.17g', v) end\n"
-    "        out[i] = s\n"
-    "      end\n"
-    "    elseif ty == 'string' then\n"
-    "      if v:find('\\0', 1, true) then error('pg.array: element ' .. i .. ' contains a zero byte', depth + 1) end\n"
-    "      out[i] = '\"' .. v:gsub('[\\\\\"]', '\\\\%0') .. '\"'\n"
-    "    elseif ty == 'table' then out[i] = literal(v, depth + 1)\n"
-    "    else error('pg.array: element ' .. i .. ' is a ' .. ty, depth + 1) end\n"
-    "  end\n"
-    "  return '{' .. concat(out, ',') .. '}'\n"
-    "end\n"
-    "local function array(t)\n"
-    "  if type(t) ~= 'table' then error('bad argument #1 to \\'array\\' (table expected, got ' .. type(t) .. ')', 2) end\n"
-    "  return literal(t, 1)\n"
-    "end\n"
-    "return transaction, array\n";
-
 /* }=================================================================== */
 
-/* package.loaded[lib][name]: the real standard functions, whatever a
-** script did to its globals. */
-static void push_lib_field(lua_State *L, const char *lib, const char *name) {
-  luaL_getsubtable(L, LUA_REGISTRYINDEX, LUA_LOADED_TABLE);
-  lua_getfield(L, -1, lib);
-  lua_getfield(L, -1, name);
-  lua_replace(L, -3);
-  lua_pop(L, 1);
-}
-
+/* The C half of the `pg` module ("pg.core"); engine/lua/pg.lua adds
+** pg.transaction and pg.array, which read best in Lua, and takes `acquire`
+** (a connection for a transaction) off the public table. */
 int eng_open_pg(lua_State *L) {
   /* The JSON codec is the `json` module's, so that pg and json agree on
   ** null, empty tables and sparse arrays. */
@@ -528,22 +445,7 @@ int eng_open_pg(lua_State *L) {
   eng_push_null(L);
   lua_setfield(L, -2, "null");
 
-  if (luaL_loadbufferx(L, transaction_lua, sizeof transaction_lua - 1, "=pg", "t") != LUA_OK)
-    return lua_error(L);
   lua_pushcfunction(L, l_acquire);
-  lua_getglobal(L, "pcall");
-  lua_getglobal(L, "select");
-  lua_getglobal(L, "type");
-  lua_getglobal(L, "getmetatable");
-  lua_getglobal(L, "error");
-  eng_push_null(L);
-  lua_getglobal(L, "tostring");
-  push_lib_field(L, LUA_STRLIBNAME, "format");
-  push_lib_field(L, LUA_TABLIBNAME, "concat");
-  push_lib_field(L, LUA_MATHLIBNAME, "type");
-  lua_getglobal(L, "tonumber");
-  lua_call(L, 12, 2);
-  lua_setfield(L, -3, "array");
-  lua_setfield(L, -2, "transaction");
+  lua_setfield(L, -2, "acquire");
   return 1;
 }
