@@ -54,6 +54,7 @@ gen_t *gen_current(void) { return current; }
 int gen_id(gen_t *g) { return g->id; }
 lua_State *gen_state(gen_t *g) { return g->L; }
 int gen_is_current(gen_t *g) { return g == current; }
+int gen_is_retired(gen_t *g) { return g->retired; }
 int gen_reload_failures(void) { return reload_failures; }
 int gen_count_alive(void) { return alive; }
 size_t gen_mem_used(gen_t *g) { return g->mem_used; }

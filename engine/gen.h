@@ -19,6 +19,8 @@ gen_t *gen_of(lua_State *L);
 int gen_id(gen_t *g);
 lua_State *gen_state(gen_t *g);
 int gen_is_current(gen_t *g);
+/* Was current once and is no more (a reload replaced it). */
+int gen_is_retired(gen_t *g);
 
 void gen_retain(gen_t *g);
 void gen_release(gen_t *g);

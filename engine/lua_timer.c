@@ -3,7 +3,8 @@
 ** that run later, repeatedly, or daily at a wall-clock time in the shop's
 ** time zone.
 **
-**   timer.sleep(sec)             yields the task for sec seconds (fractions ok)
+**   timer.sleep(sec)  -> bool    yields the task for sec seconds (fractions ok);
+**                                false when cut short by its generation's retirement
 **   timer.after(sec, fn)   -> h  fn runs once, sec seconds from now
 **   timer.every(sec, fn)   -> h  fn runs every sec seconds, never overlapping
 **   timer.at("HH:MM", fn)  -> h  fn runs daily at HH:MM (or HH:MM:SS) local
@@ -63,21 +64,48 @@ static uint64_t to_ms(double sec) {
 ** timer.sleep
 ** ========================================================================= */
 
+/* A sleep is cut short when its generation is retired (a reload): the
+** loops that run for a generation's life (polling, webhook registration,
+** retries) look at engine.current() after each sleep and end, so the old
+** generation closes at once instead of when its longest sleeper wakes.
+** Only the sleep in progress at the retirement is cut; a later one sleeps
+** its full time, so a loop that does not look cannot spin. */
 typedef struct sleep_op {
   uv_timer_t h;
   sched_task *t;
+  gen_t *g;
+  int retire_id;                     /* 0: not registered */
+  int woken;                         /* sched_wake called: at most once */
+  int cut;
 } sleep_op_t;
 
 static void on_sleep_closed(uv_handle_t *h) { free(h->data); }
 
-static void on_sleep_timer(uv_timer_t *h) { sched_wake(((sleep_op_t *)h->data)->t); }
+static void on_sleep_timer(uv_timer_t *h) {
+  sleep_op_t *op = h->data;
+  op->woken = 1;
+  sched_wake(op->t);
+}
+
+/* The timer may have fired already, its task not yet resumed: then the
+** sleep was whole, and the task is woken once only. */
+static void on_sleep_retire(void *ud) {
+  sleep_op_t *op = ud;
+  op->retire_id = 0;                 /* retire() has dropped the callback */
+  if (op->woken) return;
+  op->woken = 1;
+  op->cut = 1;
+  uv_timer_stop(&op->h);
+  sched_wake(op->t);
+}
 
 static int k_sleep(lua_State *L, int status, lua_KContext ctx) {
   sleep_op_t *op = (sleep_op_t *)ctx;
-  (void)L;
   (void)status;
+  if (op->retire_id) gen_cancel_retire(op->g, op->retire_id);
+  lua_pushboolean(L, !op->cut);
   uv_close((uv_handle_t *)&op->h, on_sleep_closed);
-  return 0;
+  return 1;
 }
 
 /* sleep(0) still yields once: a long loop can let others run. */
@@ -88,6 +116,9 @@ static int l_sleep(lua_State *L) {
   sleep_op_t *op = malloc(sizeof *op);
   if (!op) return luaL_error(L, "out of memory");
   op->t = t;
+  op->g = sched_gen(t);
+  op->cut = op->woken = 0;
+  op->retire_id = gen_is_retired(op->g) ? 0 : gen_on_retire(op->g, on_sleep_retire, op);
   uv_loop_t *loop = eng_of(L)->loop;
   uv_timer_init(loop, &op->h);
   op->h.data = op;

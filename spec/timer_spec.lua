@@ -264,6 +264,34 @@ describe("timers and generations", function()
     assert.is_true(timer.monotonic() - t0 < 4)
   end)
 
+  it("cut a sleep short when its generation is retired, once", function()
+    local res = run_script [[
+      local timer = require "timer"
+      local engine = require "engine"
+      local result, took
+      engine.spawn(function()
+        local t0 = timer.monotonic()
+        result = timer.sleep(30)
+        took = timer.monotonic() - t0
+      end)
+      assert(timer.sleep(0.05) == true, "a whole sleep says true")
+      engine.reload()
+      local deadline = timer.monotonic() + 10
+      while engine.current() and timer.monotonic() < deadline do timer.sleep(0.01) end
+      assert(not engine.current(), "the reload did not happen")
+      timer.sleep(0.05)
+      assert(result == false, "the long sleep was not cut short: " .. tostring(result))
+      assert(took < 10, "took " .. tostring(took))
+      -- a sleep begun in the retired generation sleeps its whole time
+      local t0 = timer.monotonic()
+      assert(timer.sleep(0.2) == true)
+      assert(timer.monotonic() - t0 >= 0.19)
+      print("ok")
+    ]]
+    assert.are.equal("ok\n", res.stdout, res.stderr)
+    assert.are.equal(0, res.code)
+  end)
+
   it("stop when their generation is retired by a reload", function()
     local res = run_script [[
       local timer = require "timer"

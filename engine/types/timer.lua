@@ -19,7 +19,9 @@ function handle:active() end
 function handle:next() end
 
 ---Yields the current unit of work for `seconds` (fractions allowed).
+---false when cut short by the retirement of its generation (a reload).
 ---@param seconds number
+---@return boolean
 function timer.sleep(seconds) end
 
 ---Runs fn once, in a new unit of work, `seconds` from now.
