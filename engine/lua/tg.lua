@@ -1,7 +1,7 @@
 -- engine/lua/tg.lua — the Telegram primitives of the engine (DESIGN.md §2):
 -- Bot API calls, the outbound queue with Telegram's limits, photo uploads
 -- with a file_id cache, and the inbound runtime (long polling or webhook,
--- a Redis queue, per-chat order across processes). engine/doc/tg.md is the
+-- a Redis queue, per-chat order across processes). engine/README.md ("`tg`") is the
 -- manual; each part lives in engine/lua/tg/*.lua with its reasons.
 --
 --   local tg = require "tg"

@@ -1,6 +1,6 @@
 ---@meta crypto
 -- Editor stub for the engine's `crypto` module (engine/lua_crypto.c).
--- Synchronous; see engine/doc/crypto.md.
+-- Synchronous; see engine/README.md, "`crypto`".
 
 ---@class crypto
 local crypto = {}

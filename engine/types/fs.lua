@@ -1,6 +1,6 @@
 ---@meta fs
 -- Editor stub for the engine's `fs` module (engine/lua_fs.c).
--- Calls yield the current unit of work; see engine/doc/fs.md.
+-- Calls yield the current unit of work; see engine/README.md, "`fs`".
 
 ---@class fs
 local fs = {}

@@ -1,6 +1,6 @@
 ---@meta http
 -- Editor stub for the engine's `http` module (engine/lua_http.c).
--- Client calls yield the current unit of work; see engine/doc/http.md.
+-- Client calls yield the current unit of work; see engine/README.md, "`http`".
 
 ---@class http
 local http = {}

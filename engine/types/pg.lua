@@ -1,6 +1,6 @@
 ---@meta pg
 -- Editor stub for the engine's `pg` module (engine/lua_pg.c).
--- Calls yield the current unit of work; see engine/doc/pg.md.
+-- Calls yield the current unit of work; see engine/README.md, "`pg`".
 
 ---@class pg
 local pg = {}

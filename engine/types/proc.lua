@@ -1,6 +1,6 @@
 ---@meta proc
 -- Editor stub for the engine's `proc` module (engine/lua_proc.c).
--- proc.run and h:wait yield the current unit of work; see engine/doc/proc.md.
+-- proc.run and h:wait yield the current unit of work; see engine/README.md, "`proc`".
 
 ---@class proc
 local proc = {}

@@ -1,6 +1,6 @@
 ---@meta redis
 -- Editor stub for the engine's `redis` module (engine/lua_redis.c).
--- Calls yield the current unit of work; see engine/doc/redis.md.
+-- Calls yield the current unit of work; see engine/README.md, "`redis`".
 
 ---@class redis
 local redis = {}

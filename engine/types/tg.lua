@@ -1,6 +1,6 @@
 ---@meta tg
 -- Editor stub for the engine's `tg` module (engine/lua/tg.lua).
--- See engine/doc/tg.md.
+-- See engine/README.md, "`tg`".
 
 ---@class tg
 local tg = {}

@@ -1,6 +1,6 @@
 ---@meta timer
 -- Editor stub for the engine's `timer` module (engine/lua_timer.c).
--- See engine/doc/timer.md.
+-- See engine/README.md, "`timer`".
 
 ---@class timer
 local timer = {}
