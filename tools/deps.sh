@@ -28,7 +28,6 @@ PACKAGES=(
 # is used as it is. Only when there is no node or npm at all do we install
 # Debian's.
 NODE_PACKAGES=(nodejs npm)
-NODE_MIN=18   # playwright-core's engines.node in package-lock.json
 
 # One dpkg call for all of them. `dpkg -s` also knows removed-but-configured
 # packages, so look at the Status line, not at the exit code.
@@ -60,12 +59,15 @@ npm_install() {
 # other things on this machine): say so now rather than as a browser test
 # failure later. Everything but that test works without Node.
 node_check() {
-    local v
+    local v need
     command -v node >/dev/null || return 0
+    # the ">=N" of playwright-core's engines.node in the lock
+    need=$(sed -n '/"node_modules\/playwright-core"/,$s/.*"node": ">= *\([0-9][0-9]*\).*/\1/p' package-lock.json | head -n 1)
+    [ -n "$need" ] || return 0
     v=$(node --version 2>/dev/null || true)
-    if [[ ! $v =~ ^v([0-9]+)\. ]] || [ "${BASH_REMATCH[1]}" -lt "$NODE_MIN" ]; then
+    if [[ ! $v =~ ^v([0-9]+)\. ]] || [ "${BASH_REMATCH[1]}" -lt "$need" ]; then
         echo "deps.sh: warning: $(command -v node) is Node ${v:-of unknown version};" \
-             "the browser test needs Node $NODE_MIN or newer (Debian 12's nodejs is 18)" >&2
+             "the browser test needs Node $need or newer (Debian 12's nodejs is 18)" >&2
     fi
 }
 
