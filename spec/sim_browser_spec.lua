@@ -4,13 +4,17 @@
 -- (`guldasta serve` against it), and headless Chromium driven by
 -- playwright-core (spec/browser/sim.test.mjs, run with node). The page must
 -- load, /start must bring the language question, a button press must change
--- the conversation, and a deep link must show a product card whose photo the
--- browser decodes.
+-- the conversation, a deep link must show a product card whose photo the
+-- browser decodes, "add to cart" must show its toast, the checkout's reply
+-- keyboard must be drawn and its request_contact button share a contact,
+-- and the page's icon must be there.
 --
 --   build/asan/guldasta run spec/runner.lua spec/sim_browser_spec.lua
 --
 -- Needs node, node_modules/playwright-core and /usr/bin/chromium
--- (tools/deps.sh installs them).
+-- (tools/deps.sh installs them). The test prints which node (path and
+-- version) and which playwright-core it runs with, and when it cannot run
+-- it fails saying why (spec/support/browser_tools.lua).
 local proc = require "proc"
 local http = require "http"
 local fs = require "fs"
@@ -18,8 +22,11 @@ local crypto = require "crypto"
 local engine = require "engine"
 local config = require "config"
 local timer = require "timer"
+local pg = require "pg"
+local stock = require "shop.stock"
 local server = require "support.server"
 local bot = require "support.bot"
+local browser_tools = require "support.browser_tools"
 
 local BROWSER_TIMEOUT = 120   -- seconds for the whole browser run
 
@@ -60,6 +67,9 @@ describe("the chat simulator in headless Chromium", function()
     media = "/tmp/guldasta-sim-spec-" .. crypto.hex(crypto.random_bytes(6))
     assert(proc.run({ "mkdir", "-p", media .. "/spec" }).code == 0)
     fx = bot.catalog({ media_dir = media })
+    -- the spec's catalog has no stock: the browser puts a rose in its cart
+    assert(pg.query("INSERT INTO stock (product_id, on_hand) VALUES ($1, 5)", fx.rose))
+    stock.forget({ fx.rose })
     srv = server.start { env = { BOT_TOKEN = token, TELEGRAM_API_URL = emu_url, MEDIA_DIR = media,
                                  OWNER_TG_IDS = "1", LOG_LEVEL = "warn", GULDASTA_WATCH = "0" } }
   end)
@@ -68,6 +78,7 @@ describe("the chat simulator in headless Chromium", function()
     if srv then srv:stop() end
     stop(emu_proc)
     if emu_log then os.remove(emu_log) end
+    if fx then stock.forget({ fx.rose }) end
     bot.drop_catalog(fx)
     if media then proc.run({ "rm", "-rf", media }) end
   end)
@@ -80,10 +91,17 @@ describe("the chat simulator in headless Chromium", function()
       assert.are.equal(200, assert(http.get(emu_url .. f)).status, f)
     end
     assert.are.equal(404, assert(http.get(emu_url .. "/sim/../emulator_main.lua")).status)
+    local icon = assert(http.get(emu_url .. "/favicon.ico"))
+    assert.are.equal(200, icon.status)
+    assert.are.equal("image/png", icon.headers["content-type"])
+    assert.are.equal("\137PNG\r\n\26\n", icon.body:sub(1, 8))
   end)
 
   it("talks to the bot: /start, the language buttons, a deep link with a photo", function()
-    local res = assert(proc.run({ "node", config.root .. "/spec/browser/sim.test.mjs", emu_url .. "/", fx.rose },
+    local tools = browser_tools.find()
+    io.stdout:write(tools.summary, "\n")
+    assert(tools.ok, tools.why)
+    local res = assert(proc.run({ tools.node.path, config.root .. "/spec/browser/sim.test.mjs", emu_url .. "/", fx.rose },
       { cwd = config.root, timeout = BROWSER_TIMEOUT }))
     local out = res.stdout .. res.stderr
     local why = out .. "\n--- emulator log:\n" .. (fs.read(emu_log) or "") .. "\n--- bot log:\n" .. srv:log()
@@ -92,6 +110,9 @@ describe("the chat simulator in headless Chromium", function()
     assert.is_truthy(out:find("ok - /start gets the language question", 1, true), why)
     assert.is_truthy(out:find("ok - pressing a button changes the conversation", 1, true), why)
     assert.is_truthy(out:find("ok - the deep link shows the product card with its photo (8x8)", 1, true), why)
+    assert.is_truthy(out:find("ok - a button answered with a toast shows it: ", 1, true), why)
+    assert.is_truthy(out:find("ok %- the reply keyboard's \"[^\n]+\" shares the contact and the bot goes on"), why)
+    assert.is_truthy(out:find("ok - /favicon.ico is an image (200, image/png, 32 px wide)", 1, true), why)
     assert.is_truthy(out:find("ok - ?staff=1 shows customer, florist and courier side by side", 1, true), why)
   end)
 end)

@@ -3,8 +3,8 @@
 # test, demo and bench, and the one npm package of the browser test
 # (playwright-core, driving Debian's chromium: no browser download).
 # Idempotent and cheap: when everything is installed it runs one dpkg query,
-# two `node`/`npm` lookups and no apt or npm at all, so every make target
-# can depend on it.
+# two `node`/`npm` lookups, one `node --version` and no apt or npm at all, so
+# every make target can depend on it.
 #
 # The postgresql and redis-server packages are here for their binaries only:
 # tools/services.sh runs private instances. Their system services must not
@@ -21,10 +21,12 @@ PACKAGES=(
     chromium
 )
 
-# Node.js runs the browser test (spec/browser/, playwright-core 1.64 wants
-# Node 20+). A machine may already have a newer Node than Debian's 18 from
-# elsewhere (NodeSource); that one is used as it is. Only when there is no
-# node or npm at all do we install Debian's.
+# Node.js runs the browser test (spec/browser/). Debian 12's nodejs is 18.20,
+# so package-lock.json pins playwright-core 1.61.1: the newest release whose
+# engines.node is ">=18" (1.62 and later refuse to load on Node 18). A
+# machine may already have a newer Node from elsewhere (NodeSource); that one
+# is used as it is. Only when there is no node or npm at all do we install
+# Debian's.
 NODE_PACKAGES=(nodejs npm)
 
 # One dpkg call for all of them. `dpkg -s` also knows removed-but-configured
@@ -53,8 +55,25 @@ npm_install() {
     PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --no-audit --no-fund --loglevel=error
 }
 
+# A Node older than the lock allows is not ours to replace (it may serve
+# other things on this machine): say so now rather than as a browser test
+# failure later. Everything but that test works without Node.
+node_check() {
+    local v need
+    command -v node >/dev/null || return 0
+    # the ">=N" of playwright-core's engines.node in the lock
+    need=$(sed -n '/"node_modules\/playwright-core"/,$s/.*"node": ">= *\([0-9][0-9]*\).*/\1/p' package-lock.json | head -n 1)
+    [ -n "$need" ] || return 0
+    v=$(node --version 2>/dev/null || true)
+    if [[ ! $v =~ ^v([0-9]+)\. ]] || [ "${BASH_REMATCH[1]}" -lt "$need" ]; then
+        echo "deps.sh: warning: $(command -v node) is Node ${v:-of unknown version};" \
+             "the browser test needs Node $need or newer (Debian 12's nodejs is 18)" >&2
+    fi
+}
+
 cd "$(dirname "$0")/.."
 if [ ${#missing[@]} -eq 0 ]; then
+    node_check
     if npm_needed; then npm_install; fi
     exit 0
 fi
@@ -98,4 +117,5 @@ for pid in $(system_pids); do
     kill -TERM "$pid" 2>/dev/null || true
 done
 
+node_check
 if npm_needed; then npm_install; fi

@@ -10,6 +10,11 @@
 #   DIR/pg/         the cluster (owned by the user postgres runs as)
 #   DIR/pg-sock/    its unix socket (TCP only if the path is too long)
 #   DIR/pg.log      postgres log
+#   DIR/pg-home     only when that user cannot enter DIR (root's clone in
+#                   /root, mode 0700): a symlink to /tmp/guldasta-pg.XXXXXX,
+#                   which holds pg/, pg-sock/ and pg.log instead. `stop`
+#                   removes it, so nothing outlives the services outside DIR;
+#                   stop-pg keeps it (the data survives an outage)
 #   DIR/redis/      redis dir, redis.conf, redis.pid, redis.log
 #   DIR/ports       PG_PORT= / REDIS_PORT=, reused by the next start if free,
 #                   so stop-pg + start-pg keeps the address clients know
@@ -18,7 +23,8 @@
 # `reset` empties both (drops and recreates database guldasta, FLUSHALL) so a
 # test run starts from nothing without paying for a new initdb.
 #
-# Stdout carries one line per service started or stopped; errors go to stderr.
+# Stdout carries one line per service started or stopped (and one when the
+# state in /tmp is removed); errors go to stderr.
 set -euo pipefail
 
 usage() {
@@ -88,21 +94,49 @@ as_pg() {
     fi
 }
 
-# Every directory on the way to DIR must be enterable by the postgres user,
-# or it will fail later with an obscure "permission denied" in its log.
-check_traversable() {
+# Where the cluster, its socket and its log live (PG_HOME): in DIR when the
+# user postgres runs as can enter it, else in a directory of their own under
+# /tmp, linked from DIR/pg-home. As root, a first clone is usually under
+# /root, which no other user may enter; asking anyone to chmod /root, or to
+# clone elsewhere, would be asking them to work around us.
+PG_HOME=$dir
+PG_AWAY=0
+AWAY_PREFIX=/tmp/guldasta-pg.
+
+# Finds PG_HOME; with "create", makes the directory in /tmp when it is needed.
+pg_home() {
+    local link="$dir/pg-home" t
+    if [ -L "$link" ]; then
+        t=$(readlink "$link")
+        # Only a directory we made: the link is ours, but check before using
+        # (and later deleting) what it names.
+        if [[ $t == "$AWAY_PREFIX"?????? && -d $t && ! -L $t ]] && [ "$(stat -c %u "$t")" = "$(id -u)" ]; then
+            PG_HOME=$t
+            PG_AWAY=1
+            return 0
+        fi
+        rm -f "$link"   # its directory is gone (a reboot emptied /tmp)
+    fi
     [ -n "$PG_OS_USER" ] || return 0
     chmod a+x "$dir"     # DIR is ours; a 077 umask must not lock it
     as_pg test -x "$dir" && return 0
-    local p="" part
-    IFS=/ read -ra parts <<< "${dir#/}"
-    for part in "${parts[@]}"; do
-        p="$p/$part"
-        if ! as_pg test -x "$p"; then
-            die "user $PG_OS_USER cannot enter $p ($(stat -c '%A %U:%G' "$p")):" \
-                "run 'chmod o+x $p' or put the state directory elsewhere"
-        fi
-    done
+    [ "${1:-}" = create ] || return 0
+    as_pg test -x /tmp ||
+        die "user $PG_OS_USER can enter neither $dir nor /tmp; put the state directory elsewhere"
+    t=$(mktemp -d "${AWAY_PREFIX}XXXXXX") || die "cannot make a directory in /tmp"
+    chmod 711 "$t"      # postgres enters; what is inside is its own
+    ln -s "$t" "$link"
+    PG_HOME=$t
+    PG_AWAY=1
+}
+
+# After `stop`: the directory in /tmp goes, with the cluster in it.
+pg_home_remove() {
+    [ "$PG_AWAY" = 1 ] || return 0
+    pg_running && return 0   # a cluster started by someone else meanwhile
+    rm -rf "$PG_HOME"
+    rm -f "$dir/pg-home"
+    echo "postgres: removed $PG_HOME"
 }
 
 # {========================================================================
@@ -189,7 +223,7 @@ log_tail() {
 # crashed server leaves behind (postgres itself copes with that on start).
 pg_pid() {
     local pid
-    pid=$(head -n 1 "$dir/pg/postmaster.pid" 2>/dev/null) || return 1
+    pid=$(head -n 1 "$PG_HOME/pg/postmaster.pid" 2>/dev/null) || return 1
     [[ $pid =~ ^[0-9]+$ ]] && alive "$pid" postgres && echo "$pid"
 }
 pg_running() { pg_pid >/dev/null; }
@@ -202,39 +236,39 @@ pg_psql() {
 }
 
 pg_init() {
-    [ -f "$dir/pg/PG_VERSION" ] && return 0
-    rm -rf "$dir/pg"    # a half-done initdb: initdb wants an empty dir
-    mkdir -m 700 "$dir/pg"
-    if [ -n "$PG_OS_USER" ]; then chown "$PG_OS_USER:" "$dir/pg"; fi
+    [ -f "$PG_HOME/pg/PG_VERSION" ] && return 0
+    rm -rf "$PG_HOME/pg"    # a half-done initdb: initdb wants an empty dir
+    mkdir -m 700 "$PG_HOME/pg"
+    if [ -n "$PG_OS_USER" ]; then chown "$PG_OS_USER:" "$PG_HOME/pg"; fi
     local locale=C
     if locale -a 2>/dev/null | grep -qix 'c\.utf-\?8'; then locale=C.UTF-8; fi
-    if ! as_pg "$PGBIN/initdb" -D "$dir/pg" -U postgres -E UTF8 --locale="$locale" \
+    if ! as_pg "$PGBIN/initdb" -D "$PG_HOME/pg" -U postgres -E UTF8 --locale="$locale" \
             --auth=trust --no-sync --no-instructions > "$dir/initdb.log" 2>&1; then
         log_tail "$dir/initdb.log"
-        rm -rf "$dir/pg"
+        rm -rf "$PG_HOME/pg"
         die "initdb failed"
     fi
     # Our settings live in one file we rewrite at each start (the port may change).
-    echo "include 'guldasta.conf'" >> "$dir/pg/postgresql.conf"
+    echo "include 'guldasta.conf'" >> "$PG_HOME/pg/postgresql.conf"
 }
 
 pg_start() {
-    check_traversable
+    pg_home create
     pg_init
     if pg_running; then
-        PG_PORT=$(sed -n 4p "$dir/pg/postmaster.pid")
+        PG_PORT=$(sed -n 4p "$PG_HOME/pg/postmaster.pid")
         return 0
     fi
     # After a crash postgres refuses to start while the old pid still exists,
     # even as a zombie not yet reaped.
     local old
-    old=$(head -n 1 "$dir/pg/postmaster.pid" 2>/dev/null || true)
+    old=$(head -n 1 "$PG_HOME/pg/postmaster.pid" 2>/dev/null || true)
     if [[ $old =~ ^[0-9]+$ ]]; then wait_gone "$old" || true; fi
     PG_PORT=$(pick_port "$PG_PORT" "$REDIS_PORT")
     save_ports
 
     # sun_path holds 107 bytes; a deep DIR gets a TCP-only server instead.
-    local sock="$dir/pg-sock"
+    local sock="$PG_HOME/pg-sock"
     if [ $(( ${#sock} + 16 )) -gt 100 ]; then
         sock=""
     else
@@ -242,7 +276,7 @@ pg_start() {
         if [ -n "$PG_OS_USER" ]; then chown "$PG_OS_USER:" "$sock"; fi
     fi
     # fsync and friends off: this cluster is throwaway, speed matters.
-    cat > "$dir/pg/guldasta.conf" <<EOF
+    cat > "$PG_HOME/pg/guldasta.conf" <<EOF
 # Written by tools/services.sh at each start; edits are lost.
 listen_addresses = '127.0.0.1'
 port = $PG_PORT
@@ -252,15 +286,15 @@ fsync = off
 synchronous_commit = off
 full_page_writes = off
 EOF
-    touch "$dir/pg.log"
+    touch "$PG_HOME/pg.log"
     if [ -n "$PG_OS_USER" ]; then
-        chown "$PG_OS_USER:" "$dir/pg/guldasta.conf" "$dir/pg.log"
+        chown "$PG_OS_USER:" "$PG_HOME/pg/guldasta.conf" "$PG_HOME/pg.log"
     fi
 
     local out
-    if ! out=$(as_pg "$PGBIN/pg_ctl" start -D "$dir/pg" -l "$dir/pg.log" -w -t "$TIMEOUT" -s 2>&1); then
+    if ! out=$(as_pg "$PGBIN/pg_ctl" start -D "$PG_HOME/pg" -l "$PG_HOME/pg.log" -w -t "$TIMEOUT" -s 2>&1); then
         echo "$out" >&2
-        log_tail "$dir/pg.log"
+        log_tail "$PG_HOME/pg.log"
         die "postgres did not start on 127.0.0.1:$PG_PORT"
     fi
     local i
@@ -269,10 +303,10 @@ EOF
         sleep 0.1
     done
     if ! "$PGBIN/pg_isready" -q -h 127.0.0.1 -p "$PG_PORT" -t 1; then
-        log_tail "$dir/pg.log"
+        log_tail "$PG_HOME/pg.log"
         die "postgres not ready after ${TIMEOUT}s on 127.0.0.1:$PG_PORT"
     fi
-    echo "postgres: started on 127.0.0.1:$PG_PORT ($dir/pg)"
+    echo "postgres: started on 127.0.0.1:$PG_PORT ($PG_HOME/pg)"
 }
 
 # Role and database the application uses. The role owns its database (and so,
@@ -287,18 +321,18 @@ pg_ensure_db() {
 }
 
 pg_stop() {
-    [ -f "$dir/pg/PG_VERSION" ] || return 0
-    if [ -n "$PG_OS_USER" ] && [ "$(stat -c %U "$dir/pg")" != "$PG_OS_USER" ]; then
+    [ -f "$PG_HOME/pg/PG_VERSION" ] || return 0
+    if [ -n "$PG_OS_USER" ] && [ "$(stat -c %U "$PG_HOME/pg")" != "$PG_OS_USER" ]; then
         return 0   # not a cluster we run (created by another user): leave it
     fi
     pg_running || return 0
     # fast: roll back sessions and go; immediate only if that hangs. Either
     # may fail because the server died meanwhile, which is what we want.
-    as_pg "$PGBIN/pg_ctl" stop -D "$dir/pg" -m fast -w -t "$TIMEOUT" -s >/dev/null 2>&1 ||
+    as_pg "$PGBIN/pg_ctl" stop -D "$PG_HOME/pg" -m fast -w -t "$TIMEOUT" -s >/dev/null 2>&1 ||
         ! pg_running ||
-        as_pg "$PGBIN/pg_ctl" stop -D "$dir/pg" -m immediate -w -t "$TIMEOUT" -s >&2 ||
+        as_pg "$PGBIN/pg_ctl" stop -D "$PG_HOME/pg" -m immediate -w -t "$TIMEOUT" -s >&2 ||
         ! pg_running ||
-        die "postgres in $dir/pg did not stop"
+        die "postgres in $PG_HOME/pg did not stop"
     echo "postgres: stopped"
 }
 
@@ -397,6 +431,7 @@ exec 9>>"$dir/.lock"
 flock -w 120 9 || die "another services.sh holds $dir/.lock"
 
 load_ports
+if [[ $cmd != *redis ]]; then pg_home; fi
 case $cmd in
     start)
         pg_start
@@ -412,7 +447,8 @@ case $cmd in
         write_env ;;
     stop)
         pg_stop
-        redis_stop ;;
+        redis_stop
+        pg_home_remove ;;
     stop-pg)
         pg_stop ;;
     stop-redis)
@@ -420,7 +456,7 @@ case $cmd in
     reset)
         pg_running || die "postgres in $dir is not running"
         redis_pid >/dev/null || die "redis in $dir is not running"
-        PG_PORT=$(sed -n 4p "$dir/pg/postmaster.pid")
+        PG_PORT=$(sed -n 4p "$PG_HOME/pg/postmaster.pid")
         pg_psql -d postgres -c "drop database if exists guldasta with (force)" >/dev/null
         pg_ensure_db
         redis-cli -h 127.0.0.1 -p "$REDIS_PORT" flushall >/dev/null ;;

@@ -10,15 +10,37 @@
 //   3. pressing one changes the conversation (the message is edited, or the
 //      bot answers with a new one);
 //   4. with PRODUCT_ID, the deep link /start p_<id> shows the product's
-//      card with its photo, decoded by the browser;
-//   5. ?staff=1 opens the florists' channel and the couriers' group (acting
+//      card with its photo, decoded by the browser; its "add to cart"
+//      button, answered with a toast, shows the toast's text; and at
+//      checkout, "it's me" for the phone brings a reply keyboard whose
+//      request_contact button shares the customer's contact, after which
+//      the bot asks the next question;
+//   5. /favicon.ico is an image (200), and nothing the page loaded failed;
+//   6. ?staff=1 opens the florists' channel and the couriers' group (acting
 //      as the florist and the courier) and their private chats beside the
 //      customer's, and the florist can send a photo from their chat.
-// Prints "ok - ..." per step; exits 0 when all passed, 1 with the reason.
-import { chromium } from "playwright-core";
-import { mkdtempSync, rmSync } from "node:fs";
+// Prints which node and playwright-core it runs with, then "ok - ..." per
+// step; exits 0 when all passed, 1 with the reason.
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+
+// playwright-core checks the Node version when loaded: import it here, so a
+// refusal is reported as what it is, with the node that was refused.
+const pwVersion = (() => {
+  try {
+    return JSON.parse(readFileSync(new URL("../../node_modules/playwright-core/package.json", import.meta.url))).version;
+  } catch { return "not installed"; }
+})();
+console.log(`# node ${process.execPath} ${process.version}, playwright-core ${pwVersion}`);
+let chromium;
+try {
+  ({ chromium } = await import("playwright-core"));
+} catch (e) {
+  console.log(`not ok - playwright-core ${pwVersion} does not load on Node ${process.version} (${process.execPath}): ` +
+              String(e && e.message || e).split("\n").filter(Boolean).join(" "));
+  process.exit(1);
+}
 
 const url = process.argv[2];
 const productId = process.argv[3];
@@ -35,6 +57,7 @@ const ARGS = ["--no-sandbox", "--headless", "--disable-gpu", "--disable-backgrou
 
 const profile = mkdtempSync(join(tmpdir(), "guldasta-chromium-"));
 let context;
+let page;
 let failed = false;
 
 function ok(what) { console.log("ok - " + what); }
@@ -46,10 +69,11 @@ try {
     args: ARGS,
     timeout: 30000,
   });
-  const page = context.pages()[0] || await context.newPage();
+  page = context.pages()[0] || await context.newPage();
   page.setDefaultTimeout(STEP_MS);
   const errors = [];
   page.on("pageerror", (e) => errors.push(e.message));
+  page.on("response", (r) => { if (r.status() >= 400) errors.push(r.status() + " for " + r.url()); });
 
   // A fresh Telegram user per run: /start must meet someone the bot has not seen.
   const user = 900000000 + Math.floor(Math.random() * 99999999);
@@ -99,7 +123,45 @@ try {
                                { timeout: STEP_MS });
     const size = await img.evaluate((el) => [el.naturalWidth, el.naturalHeight]);
     ok(`the deep link shows the product card with its photo (${size[0]}x${size[1]})`);
+
+    // "Add to cart" is answered by answerCallbackQuery with a text only.
+    const card = pane.locator('li.msg[data-role="bot"]').filter({ has: page.locator("img.photo") }).last();
+    await card.locator('.ikb button[data-callback^="a:"]').click();
+    const toast = pane.locator(".toast");
+    await toast.waitFor({ state: "visible" });
+    const said = ((await toast.locator(".toast-text").textContent()) || "").trim();
+    if (!said) throw new Error("the toast after \"add to cart\" is empty");
+    ok("a button answered with a toast shows it: " + said);
+
+    // Checkout up to the phone: "it's me" without a known number brings a
+    // reply keyboard with a request_contact button.
+    await input.fill("/cart");
+    await input.press("Enter");
+    await pane.locator('li.msg[data-role="bot"] .ikb button[data-callback="o:start"]').last().click();
+    await pane.locator('li.msg[data-role="bot"] .ikb button[data-callback="o:x"]').last().waitFor();
+    await input.fill("Browser Test");
+    await input.press("Enter");
+    await pane.locator('li.msg[data-role="bot"] .ikb button[data-callback="o:ph:me"]').last().click();
+    const share = pane.locator('.rkb button[data-request="contact"]');
+    await share.waitFor({ state: "visible" });
+    const shareLabel = ((await share.textContent()) || "").trim();
+    await share.click();
+    await pane.locator('li.msg[data-role="user"] .service', { hasText: "Contact:" }).last().waitFor();
+    // the next question (the address) comes once the number is taken
+    await pane.locator('li.msg[data-role="bot"] .ikb button[data-callback="o:ad:b"]').last().waitFor();
+    if (await share.isVisible()) throw new Error("the one-time reply keyboard is still shown after its press");
+    ok(`the reply keyboard's "${shareLabel}" shares the contact and the bot goes on`);
   }
+
+  const icon = await page.evaluate(async () => {
+    const res = await fetch("/favicon.ico");
+    const img = new Image();
+    img.src = URL.createObjectURL(await res.blob());
+    await img.decode().catch(() => {});
+    return { status: res.status, type: res.headers.get("content-type"), width: img.naturalWidth };
+  });
+  if (icon.status !== 200 || !(icon.width > 0)) throw new Error("/favicon.ico: " + JSON.stringify(icon));
+  ok(`/favicon.ico is an image (${icon.status}, ${icon.type}, ${icon.width} px wide)`);
   const staffPage = await context.newPage();
   staffPage.setDefaultTimeout(STEP_MS);
   staffPage.on("pageerror", (e) => errors.push(e.message));
@@ -124,6 +186,13 @@ try {
 } catch (e) {
   failed = true;
   console.log("not ok - " + (e && e.message ? e.message.split("\n")[0] : String(e)));
+  // what the customer's chat showed then: the last messages with their buttons
+  if (page) {
+    const last = await page.$$eval("section.pane:first-of-type li.msg", (els) => els.slice(-4).map((li) =>
+      `# ${li.dataset.role} #${li.dataset.id}: ${(li.querySelector(".text, .service")?.textContent || "").slice(0, 80)}` +
+      [...li.querySelectorAll(".ikb button")].map((b) => ` [${b.dataset.callback}]`).join(""))).catch(() => []);
+    for (const l of last) console.log(l.replace(/\n/g, " "));
+  }
 } finally {
   if (context) await context.close().catch(() => {});
   rmSync(profile, { recursive: true, force: true });

@@ -121,6 +121,7 @@ function Emulator.start(opts)
     -- every message made each collection's atomic, stop-the-world step walk
     -- them all — a pause of the whole emulator in long benchmark runs
     mseq = {}, deleted = {},
+    reply_keyboards = {},    -- message -> the reply keyboard (or removal) it set
     mjson = {},              -- message -> {seq, its JSON text} (message_json)
     limits = limits.new(opts.limits),
     webhook = nil,
@@ -212,7 +213,7 @@ function Emulator:trim(id, keep)
     for i = 1, drop do
       local m = msgs[i]
       chat.by_id[m.message_id] = nil
-      self.mseq[m], self.deleted[m], self.mjson[m] = nil, nil, nil
+      self.mseq[m], self.deleted[m], self.mjson[m], self.reply_keyboards[m] = nil, nil, nil, nil
     end
     table.move(msgs, drop + 1, #msgs, 1)
     for i = #msgs, #msgs - drop + 1, -1 do msgs[i] = nil end

@@ -51,11 +51,26 @@ for _, k in ipairs { "callback_data", "url", "web_app", "login_url", "switch_inl
                        "switch_inline_query_current_chat", "switch_inline_query_chosen_chat",
                        "copy_text", "callback_game", "pay" } do BUTTON_KIND[k] = true end
 
+-- A reply keyboard: rows of buttons, each a text or an object with a text.
+local function check_reply_keyboard(kb)
+  if type(kb) ~= "table" then return bad("can't parse reply keyboard markup JSON object") end
+  for _, row in ipairs(kb) do
+    if type(row) ~= "table" then return bad("can't parse reply keyboard markup JSON object") end
+    for _, b in ipairs(row) do
+      local text = type(b) == "table" and b.text or b
+      if type(text) ~= "string" or text == "" then
+        return bad("can't parse keyboard button: Field \"text\" must be of type String")
+      end
+    end
+  end
+end
+
 -- Inline keyboards: every button has text and exactly one action; callback
 -- data is 1..64 BYTES (a Cyrillic letter is two), at most 100 buttons.
 local function check_markup(rm)
   if rm == nil then return end
   if type(rm) ~= "table" then return bad("can't parse reply keyboard markup JSON object") end
+  if rm.keyboard ~= nil then return check_reply_keyboard(rm.keyboard) end
   local kb = rm.inline_keyboard
   if kb == nil then return end
   if type(kb) ~= "table" then return bad("can't parse inline keyboard markup JSON object") end
@@ -140,8 +155,13 @@ local function ok_message(emu, m)
   return 200, '{"ok":true,"result":' .. emu:message_json(m) .. "}", JSON_TYPE
 end
 
-local function common(p, m)
-  if p.reply_markup ~= nil and p.reply_markup.inline_keyboard then m.reply_markup = p.reply_markup end
+-- The Message the bot gets back carries an inline keyboard only; a reply
+-- keyboard (or its removal) is not part of it, so it is kept beside the
+-- message, for the chat simulator to draw under the input.
+local function common(emu, p, m)
+  local rm = p.reply_markup
+  if rm ~= nil and rm.inline_keyboard then m.reply_markup = rm end
+  if rm ~= nil and (rm.keyboard or rm.remove_keyboard) then emu.reply_keyboards[m] = rm end
   return m
 end
 
@@ -158,7 +178,7 @@ function M.sendmessage(emu, p)
   if s then return s, b end
   s, b = flood(emu, chat)
   if s then return s, b end
-  return ok_message(emu, emu:bot_message(chat, common(p, { text = p.text })))
+  return ok_message(emu, emu:bot_message(chat, common(emu, p, { text = p.text })))
 end
 
 function M.sendphoto(emu, p, files)
@@ -172,7 +192,7 @@ function M.sendphoto(emu, p, files)
   if not f then return fs, fb end
   s, b = flood(emu, chat)
   if s then return s, b end
-  return ok_message(emu, emu:bot_message(chat, common(p, { photo = photo_sizes(f), caption = p.caption })))
+  return ok_message(emu, emu:bot_message(chat, common(emu, p, { photo = photo_sizes(f), caption = p.caption })))
 end
 
 function M.sendmediagroup(emu, p, files)

@@ -10,6 +10,7 @@
 --
 -- Routes (on the process's HTTP server, beside the emulator's /bot*):
 --   GET  /                       the page
+--   GET  /favicon.ico            the page's icon (a PNG drawn at start)
 --   GET  /sim/<name>             sim.js, sim.css
 --   GET  /sim/file/<file_id>     bytes of a photo the bot sent (for <img>)
 --   GET  /sim/api/state          bot, personas, group chats, current seq
@@ -17,8 +18,12 @@
 --                                messages changed after seq N (long poll up
 --                                to S seconds): {seq=, changes={{chat=, message=}}}
 --   POST /sim/api/send           {persona, text, chat?}   "/cmd payload" is a command
---   POST /sim/api/press          {persona, chat, message_id, data}
---   POST /sim/api/contact        {persona, phone}
+--   POST /sim/api/press          {persona, chat, message_id, data}: waits
+--                                for the bot's answerCallbackQuery (as a
+--                                Telegram client shows a spinner until then)
+--                                and returns it: {answer={text=, show_alert=}}
+--   POST /sim/api/contact        {persona, phone?}: no phone = the persona's
+--                                own number (a reply keyboard's request_contact)
 --   POST /sim/api/location       {persona, latitude, longitude}
 --   POST /sim/api/photo          {persona}: a photo of a bouquet (a florist's
 --                                "ready" picture, a courier's proof)
@@ -30,6 +35,8 @@ local json = require "json"
 local fs = require "fs"
 local timer = require "timer"
 local config = require "config"
+local canvas = require "lib.canvas"
+local png = require "lib.png"
 
 local M = {}
 
@@ -39,6 +46,9 @@ local STATIC = {
   ["sim.css"] = "text/css; charset=utf-8",
 }
 local MAX_WAIT = 25          -- seconds a long poll may hold the request
+-- How long a press waits for the bot's answer: the emulator refuses answers
+-- after its QUERY_ANSWER_WINDOW (15 s), so none can come later than that.
+local ANSWER_WAIT = 15
 
 local function dir()
   return config.root .. "/spec/support/sim/"
@@ -50,6 +60,23 @@ local function static(name)
   local body, err = fs.read(dir() .. name)
   if not body then return 500, { error = tostring(err) } end
   return 200, body, { ["Content-Type"] = ctype, ["Cache-Control"] = "no-store" }
+end
+
+-- The icon browsers ask for at /favicon.ico on every page of this origin
+-- (the JSON of /sim/api/* and photos opened in a tab too, which declare no
+-- icon of their own): a flower, drawn once.
+local favicon
+local function icon()
+  if favicon then return favicon end
+  local c = canvas.new(32, 32)
+  c:gradient({ 236, 248, 238 }, { 214, 238, 220 })
+  for i = 0, 4 do
+    local a = i * 2 * math.pi / 5 - math.pi / 2
+    c:circle(16 + 8 * math.cos(a), 16 + 8 * math.sin(a), 6.5, { 222, 70, 110 })
+  end
+  c:circle(16, 16, 5, { 250, 200, 60 })
+  favicon = png.encode(c.w, c.h, c:pixels())
+  return favicon
 end
 
 local function sniff(data)
@@ -70,7 +97,8 @@ end
 -- =======================================================================
 
 -- A copy of message m with the simulator's bookkeeping: _seq (change
--- number), _deleted, _role ("bot" or "user"), _from (display name).
+-- number), _deleted, _role ("bot" or "user"), _from (display name),
+-- _reply_keyboard (the reply keyboard or its removal the message set).
 local function view(emu, m)
   local v = {}
   for k, x in pairs(m) do
@@ -82,6 +110,7 @@ local function view(emu, m)
   v._role = bot and "bot" or "user"
   local f = m.from or m.sender_chat or {}
   v._from = f.first_name or f.title or f.username or "?"
+  v._reply_keyboard = emu.reply_keyboards[m]
   return v
 end
 
@@ -109,7 +138,7 @@ local function persona_list(state)
   for _, p in ipairs(state.order) do
     local v = state.personas[p]
     out[#out + 1] = { key = v.key, id = v.id, first_name = v.first_name, language_code = v.language_code,
-                      chat = v.id }
+                      chat = v.id, phone = v.phone }
   end
   return out
 end
@@ -174,16 +203,24 @@ function Api.press(state, req, body)
   if type(body.data) ~= "string" then return 400, { error = "data must be the button's callback_data" } end
   local ok, q = pcall(u.press, u, m, body.data)
   if not ok then return 409, { error = tostring(q) } end
-  return 200, { ok = true, query = q.id, seq = state.emu.seq }
+  local deadline = timer.monotonic() + ANSWER_WAIT
+  local answer = u:answer_of(q)
+  while not answer and timer.monotonic() < deadline and not state.emu.stopped do
+    timer.sleep(0.02)
+    answer = u:answer_of(q)
+  end
+  return 200, { ok = true, query = q.id, seq = state.emu.seq, answer = answer }
 end
 
 function Api.contact(state, req, body)
   local u, s, b = user_or_fail(state, body)
   if not u then return s, b end
-  if type(body.phone) ~= "string" or not body.phone:match("^%+?[%d %-%(%)]+$") then
+  local phone = body.phone
+  if phone == nil then phone = state.personas[tostring(body.persona)].phone end
+  if type(phone) ~= "string" or not phone:match("^%+?[%d %-%(%)]+$") then
     return 400, { error = "phone must be digits, e.g. +998901234567" }
   end
-  u:share_contact(body.phone)
+  u:share_contact(phone)
   return 200, { ok = true, seq = state.emu.seq }
 end
 
@@ -217,12 +254,19 @@ function Api.photo(state, req, body)
   return 200, { ok = true, seq = state.emu.seq }
 end
 
+-- A persona's own phone number, the one a request_contact button shares:
+-- an Uzbek mobile number made from the user id, written as Telegram sends it
+-- (no "+"), so each persona has its own and keeps it.
+local function own_phone(id)
+  return string.format("99890%07d", id % 10000000)
+end
+
 function M.add_persona(state, p)
   local key = tostring(p.key or p.id)
   if not state.personas[key] then state.order[#state.order + 1] = key end
   state.personas[key] = { key = key, id = p.id, first_name = p.first_name or ("User " .. p.id),
                           last_name = p.last_name, username = p.username,
-                          language_code = p.language_code }
+                          language_code = p.language_code, phone = p.phone or own_phone(p.id) }
   state.emu:user(state.personas[key])
   return state.personas[key]
 end
@@ -238,7 +282,7 @@ function Api.persona(state, req, body)
   local p = M.add_persona(state, { key = body.key, id = id, first_name = body.first_name,
                                    language_code = body.language_code })
   return 200, { ok = true, persona = { key = p.key, id = p.id, first_name = p.first_name,
-                                       language_code = p.language_code, chat = p.id } }
+                                       language_code = p.language_code, chat = p.id, phone = p.phone } }
 end
 
 local POST_ACTIONS = { send = true, press = true, contact = true, location = true, persona = true,
@@ -262,6 +306,9 @@ function M.install(emu, opts)
   end
 
   http.route("GET", "/", function() return static("index.html") end)
+  http.route("GET", "/favicon.ico", function()
+    return 200, icon(), { ["Content-Type"] = "image/png", ["Cache-Control"] = "max-age=86400" }
+  end)
   http.route("GET", "/sim/*", function(req)
     local name = req.path:match("^/sim/([%w%._%-]+)$")
     if name then return static(name) end

@@ -5,6 +5,10 @@
 // last change number it saw (new, edited, deleted) and redraws those
 // messages in the panes that show their chat. Typing, commands, button
 // presses, contact and location go to /sim/api/* as the pane's persona.
+// What Telegram shows outside the messages is drawn too: the bot's answer
+// to a button press as a toast (or an alert box), and the reply keyboard
+// the newest bot message set (its request_contact button shares the
+// persona's own number, as Telegram does).
 //
 // URL parameters: ?user=ID&name=NAME&lang=ru opens the customer pane as a
 // given Telegram user (the browser test uses a fresh id per run, so /start
@@ -43,12 +47,15 @@ function status(text, isError) {
   el.classList.toggle("error", !!isError);
 }
 
+// The emulator's answer, or null when it failed (the status line says why).
 async function act(path, body) {
   try {
-    await api("POST", path, body);
+    const r = await api("POST", path, body);
     status("sent");
+    return r;
   } catch (e) {
     status(e.message, true);
+    return null;
   }
 }
 
@@ -139,8 +146,9 @@ function keyboard(pane, m) {
       btn.disabled = !b.callback_data;
       btn.addEventListener("click", async () => {
         btn.disabled = true;
-        await act("press", { persona: pane.persona, chat: pane.chat, message_id: m.message_id, data: b.callback_data });
+        const r = await act("press", { persona: pane.persona, chat: pane.chat, message_id: m.message_id, data: b.callback_data });
         btn.disabled = false;
+        if (r && r.answer && r.answer.text) toast(pane, r.answer.text, r.answer.show_alert);
       });
       r.append(btn);
     }
@@ -148,6 +156,58 @@ function keyboard(pane, m) {
   }
   return box;
 }
+
+// {=====================================================================
+// Outside the messages: toasts and the reply keyboard
+// ======================================================================
+
+const TOAST_MS = 4000;   // how long a toast stays (Telegram's is about as long)
+
+// The text of an answerCallbackQuery: a toast that goes by itself, or with
+// show_alert a box that stays until OK.
+function toast(pane, text, alert) {
+  const box = pane.el.querySelector(".toast");
+  box.querySelector(".toast-text").textContent = text;
+  box.classList.toggle("alert", !!alert);
+  box.hidden = false;
+  clearTimeout(pane.toastTimer);
+  if (!alert) pane.toastTimer = setTimeout(() => { box.hidden = true; }, TOAST_MS);
+}
+
+// A bot message with a reply keyboard sets the pane's keyboard, one with
+// remove_keyboard takes it away; a message without either leaves it. Only
+// the newest such message counts (history is drawn in any order).
+function replyKeyboard(pane, m) {
+  const rm = m._reply_keyboard;
+  if (m._role !== "bot" || !rm || !(Array.isArray(rm.keyboard) || rm.remove_keyboard)) return;
+  if (pane.kbFrom && m.message_id < pane.kbFrom) return;
+  pane.kbFrom = m.message_id;
+  const box = pane.el.querySelector(".rkb");
+  box.replaceChildren();
+  box.hidden = !Array.isArray(rm.keyboard);
+  if (box.hidden) return;
+  for (const row of rm.keyboard) {
+    const r = document.createElement("div");
+    r.className = "row";
+    for (const raw of Array.isArray(row) ? row : []) {
+      const b = typeof raw === "string" ? { text: raw } : raw;
+      const btn = document.createElement("button");
+      btn.type = "button";
+      btn.textContent = b.text;
+      btn.dataset.request = b.request_contact ? "contact" : b.request_location ? "location" : "";
+      btn.addEventListener("click", async () => {
+        if (rm.one_time_keyboard) box.hidden = true;
+        if (b.request_contact) await act("contact", { persona: pane.persona });
+        else if (b.request_location) await act("location", { persona: pane.persona, ...BUKHARA });
+        else await act("send", { persona: pane.persona, chat: pane.chat, text: b.text });
+      });
+      r.append(btn);
+    }
+    box.append(r);
+  }
+}
+
+// }=====================================================================
 
 function messageElement(pane, m) {
   const li = document.createElement("li");
@@ -215,6 +275,7 @@ function drawMessage(pane, m) {
   const list = pane.list;
   const old = list.querySelector(`li[data-id="${m.message_id}"]`);
   if (m._deleted) { if (old) old.remove(); return; }
+  replyKeyboard(pane, m);
   const nearBottom = list.scrollHeight - list.scrollTop - list.clientHeight < 80;
   const li = messageElement(pane, m);
   if (old) {
@@ -275,6 +336,7 @@ function openPane(chat, personaKey) {
     const [lat, lon] = v.split(",").map((s) => Number(s.trim()));
     act("location", { persona: personaKey, latitude: lat, longitude: lon });
   });
+  el.querySelector(".toast-ok").addEventListener("click", () => { el.querySelector(".toast").hidden = true; });
   el.querySelector(".send-photo").addEventListener("click", () => act("photo", { persona: personaKey }));
   if (chat < 0) el.querySelector(".share").hidden = true;
   document.getElementById("panes").append(el);
