@@ -12,6 +12,8 @@
 --             (or tag_set), category = "<category code>" (extras)}
 --   constructor.check_stems(b) -> the same, for the flowers only (the
 --     constructor asks it after each count, before packaging is chosen).
+--   constructor.quick_counts(b, product) -> { n, ... } the count buttons
+--     for one more flower `product` in bouquet b (its other stems).
 --
 -- A problem makes ok false (the bouquet cannot go to the cart); a warning
 -- is a soft hint. A problem may carry `product_id` (the stem or extra it is
@@ -47,6 +49,9 @@ M.MOURNING_OCCASIONS = { "sympathy" }
 M.FILLER_TAGS = { "filler" }
 
 -- Counts offered as buttons (R-B4); "101 roses" is the big gesture here.
+-- These are the gift sizes; quick_counts below moves each to the nearest
+-- count the parity rule accepts for the occasion and the flowers already
+-- chosen (for mourning 1 → 2, 3 → 4 …), so no button is ever refused.
 M.QUICK_COUNTS = { 1, 3, 5, 7, 9, 11, 15, 21, 25, 51, 101 }
 
 -- Most stems of one flower in one bouquet (a typed count above it is a
@@ -247,6 +252,39 @@ function M.check_stems(b)
   return finish(r)
 end
 
+-- The count buttons for one more flower `product` in bouquet b (b.stems:
+-- the other flowers, without this one): each of QUICK_COUNTS, asked of
+-- check_stems itself and, where the parity rule wants another count
+-- (refused, or only hinted at in "warn" mode), moved to the count it
+-- suggests; in the order of QUICK_COUNTS, without repeats. Greenery does
+-- not count for parity (R-B3), so its buttons are QUICK_COUNTS as they are.
+function M.quick_counts(b, product)
+  if type(b) ~= "table" or type(product) ~= "table" then return {} end
+  local list, seen = {}, {}
+  if M.is_filler(product) then
+    for _, q in ipairs(M.QUICK_COUNTS) do
+      if q <= M.MAX_STEMS_PER_FLOWER then list[#list + 1] = q end
+    end
+    return list
+  end
+  local stems = {}
+  for i, line in ipairs(type(b.stems) == "table" and b.stems or {}) do stems[i] = line end
+  local last = #stems + 1
+  local function suggestion(n)
+    stems[last] = { product = product, count = n }
+    return M.check_stems({ occasion = b.occasion, stems = stems }).suggest
+  end
+  for _, q in ipairs(M.QUICK_COUNTS) do
+    local s = suggestion(q)
+    local n = s and q + s.delta or q
+    if n >= 1 and n <= M.MAX_STEMS_PER_FLOWER and not seen[n] and not (s and suggestion(n)) then
+      seen[n] = true
+      list[#list + 1] = n
+    end
+  end
+  return list
+end
+
 local function check_packaging(b, r, all)
   if b.packaging == nil or b.packaging == false then return r.problem("no_packaging") end
   local pk = M.packaging(b.packaging)
@@ -334,6 +372,14 @@ function M.selfcheck()
   if not r.ok then return false, "15 roses + 3 eucalyptus must pass" end
   r = M.check_stems { occasion = "birthday", stems = { { product = rose, count = 4 } } }
   if r.ok and M.PARITY_MODE.gift == "refuse" then return false, "4 roses as a gift must be refused" end
+  for _, occasion in ipairs { M.GIFT_OCCASIONS[1], M.MOURNING_OCCASIONS[1] } do
+    local counts = M.quick_counts({ occasion = occasion, stems = {} }, rose)
+    if #counts == 0 then return false, "no quick counts for " .. tostring(occasion) end
+    for _, n in ipairs(counts) do
+      r = M.check_stems { occasion = occasion, stems = { { product = rose, count = n } } }
+      if not r.ok or r.suggest then return false, "quick count " .. n .. " is refused for " .. tostring(occasion) end
+    end
+  end
   return true
 end
 

@@ -1,6 +1,7 @@
 -- rules/orders.lua — how the shop runs an order once it is placed: the
--- staff's language, how long the bot waits for a photo or a reason, and
--- what the customer sees of their orders. Who may move an order from one
+-- staff's language, how long the bot waits for a photo or a reason, what
+-- the customer sees of their orders, and what cancelling does in each
+-- state (the stock, who is told). Who may move an order from one
 -- state to the next is not a setting: it is scripts/shop/order_flow.lua's
 -- table, because a wrong edit there would sell stock twice.
 
@@ -39,6 +40,62 @@ M.ESCALATE_UNCLAIMED_MINUTES = 10
 -- "📦 My orders" shows the customer's newest orders, this many.
 M.MY_ORDERS_SHOWN = 10
 
+-- {======================================================================
+-- Cancelling an order, by the state it is in
+-- =======================================================================
+
+-- What a cancellation does, per state the order leaves (who may cancel is
+-- scripts/shop/order_flow.lua's table: the customer while it is new, the
+-- shop later, with a reason). Two things are decided here:
+--
+-- stock: what happens to the flowers the order took.
+--   "release"  nothing was written off yet (a florist has not accepted
+--              it): the reservation is let go, no ledger entry.
+--   "return"   the stems were written off at acceptance ('sale') but are
+--              still whole in the shop's buckets: 'return' entries put
+--              them back on hand.
+--   "loss"     assembly has started: the stems are cut, wired and
+--              wrapped into a bouquet; they cannot go back to a bucket.
+--              The sale is reversed ('sale' entries of the opposite sign:
+--              the order sold nothing) and the same stems are written off
+--              as 'loss', so on hand stays as it is (the stems are not
+--              there) and the weekly loss figure (R-I6) counts them. A
+--              bouquet the shop then sells from the showcase is a sale at
+--              the counter, not this order's: it is not booked back here.
+-- tell: who hears of it, each in their own private chat and language
+--   (besides the florists' and couriers' posts, which always show the
+--   state): "customer" (not when they cancelled it themselves),
+--   "florist" (the order's florist: stop, or the bouquet is not needed),
+--   "courier" (the order's courier: do not deliver, bring it back). The
+--   person who cancelled is not told what they just did.
+M.CANCEL = {
+  new        = { stock = "release", tell = { "customer" } },
+  pending    = { stock = "release", tell = { "customer" } },
+  paid       = { stock = "release", tell = { "customer" } },
+  accepted   = { stock = "return",  tell = { "customer", "florist" } },
+  assembling = { stock = "loss",    tell = { "customer", "florist" } },
+  ready      = { stock = "loss",    tell = { "customer", "florist" } },
+  delivering = { stock = "loss",    tell = { "customer", "florist", "courier" } },
+}
+
+-- What cancelling an order in `status` does: { stock =, tell = {...} },
+-- or nil when the state has no entry (the order flow then refuses).
+function M.cancel_policy(status) return M.CANCEL[status] end
+
+local STOCK_ACTIONS = { release = true, ["return"] = true, loss = true }
+local TOLD = { customer = true, florist = true, courier = true }
+
+local function cancel_ok()
+  for status, p in pairs(M.CANCEL) do
+    if not STOCK_ACTIONS[p.stock] then return false, "CANCEL." .. status .. ".stock is release, return or loss" end
+    if type(p.tell) ~= "table" then return false, "CANCEL." .. status .. ".tell must be a list" end
+    for _, who in ipairs(p.tell) do
+      if not TOLD[who] then return false, "CANCEL." .. status .. ".tell: unknown " .. tostring(who) end
+    end
+  end
+  return true
+end
+
 function M.selfcheck()
   if M.STAFF_LANG ~= "ru" and M.STAFF_LANG ~= "uz" then return false, "STAFF_LANG must be ru or uz" end
   if M.CANCEL_REASON_MIN_CHARS < 1 or M.CANCEL_REASON_MAX_CHARS < M.CANCEL_REASON_MIN_CHARS then
@@ -48,7 +105,7 @@ function M.selfcheck()
       or M.REPOST_AFTER_SECONDS < 5 or M.ESCALATE_UNCLAIMED_MINUTES < 1 then
     return false, "limits must be positive"
   end
-  return true
+  return cancel_ok()
 end
 
 return M

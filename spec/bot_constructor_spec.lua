@@ -20,7 +20,7 @@ local function seeded()
   assert(store.save(require("seed.catalog").load(), {}))
   local by = {}
   for _, r in ipairs(assert(pg.query("SELECT id, code, name_ru, name_uz FROM products WHERE code = ANY($1)",
-      pg.array { "S01", "S06", "S16", "E01", "E02", "E09" }))) do
+      pg.array { "S01", "S10", "S16", "E01", "E02", "E09" }))) do
     by[r.code] = r
   end
   return by
@@ -167,15 +167,17 @@ describe("the bouquet constructor", function()
     local id = m.message_id
     bot.press(u, m, T(lang, "occasion.march8"))
     m = screen(u, T(lang, "constructor.flower_title"), id)
-    m = pick_flower(u, lang, m, "S06")
-    bot.press(u, m, name(lang, "S06"))
-    m = screen(u, T(lang, "constructor.colour_title", { name = name(lang, "S06") }), id)
-    bot.press(u, m, T(lang, "colour.yellow"))
-    m = screen(u, T(lang, "constructor.count_title", { name = name(lang, "S06") }), id)
+    m = pick_flower(u, lang, m, "S10")
+    bot.press(u, m, name(lang, "S10"))
+    m = screen(u, T(lang, "constructor.colour_title", { name = name(lang, "S10") }), id)
+    -- by its data: "sariq" (yellow) is also part of "toʻq sariq" (orange)
+    assert.truthy(bot.button(m, T(lang, "colour.yellow")))
+    u:press(m, "b:c:yellow")
+    m = screen(u, T(lang, "constructor.count_title", { name = name(lang, "S10") }), id)
 
     -- a typed "8 ta" is 8: even, refused; 9 offered
     bot.press(u, m, T(lang, "constructor.other_count"))
-    screen(u, T(lang, "constructor.ask_count", { name = name(lang, "S06"), max = 201 }), id)
+    screen(u, T(lang, "constructor.ask_count", { name = name(lang, "S10"), max = 201 }), id)
     u:send("8 ta")
     m = screen(u, T(lang, "rules.constructor.odd_needed", { count = 8, suggest = 9 }))
     id = m.message_id
@@ -183,7 +185,7 @@ describe("the bouquet constructor", function()
     bot.press(u, m, T(lang, "constructor.suggest_button", { count = 9 }))
     m = screen(u, T(lang, "rules.constructor.yellow_hint"), id)
     assert.truthy(bot.body(m):find(T(lang, "constructor.stem_line_colour",
-      { name = name(lang, "S06"), colour = T(lang, "colour.yellow"), count = 9 }), 1, true))
+      { name = name(lang, "S10"), colour = T(lang, "colour.yellow"), count = 9 }), 1, true))
 
     bot.press(u, m, T(lang, "constructor.to_packaging"))
     m = screen(u, T(lang, "constructor.packaging_title"), id)

@@ -10,6 +10,7 @@ local listing = require "bot.listing"
 local out = require "bot.out"
 local menu = require "bot.menu"
 local rules = require "rules"
+local season = require "shop.season"
 
 local M = {}
 
@@ -18,20 +19,24 @@ local M = {}
 -- language, so each is made once per catalog copy (bot/catalog.lua makes
 -- a new copy when the shop's data changes, and it starts with no screens):
 -- a press then costs a table lookup, not a page of buttons and labels.
+-- What a screen shows of a seasonal product depends on the day (marked or
+-- hidden out of season, bot/catalog.lua's seen_category): the day is part
+-- of the screen's key.
 local function screen(c, lang, id, page)
+  local day = season.today()
   local cat, subs, products
   if id == 0 then
     subs, products = c.roots, {}
   else
     cat = c.categories[id]
     if not cat then return nil end
-    subs, products = c.children[id], c.by_category[id]
+    subs, products = c.children[id], (catalog.seen_category(c, id, day))
   end
   local nsubs, count = #subs, #subs + #products
   page = listing.clamp(page, count, rules.catalog.PAGE_SIZE)
   local views = c.browse_views
   if not views then views = {}; c.browse_views = views end
-  local vkey = lang .. ":" .. id .. ":" .. page
+  local vkey = lang .. ":" .. id .. ":" .. page .. ":" .. catalog.day_key(day)
   local view = views[vkey]
   if view then return view end
   local header
@@ -57,10 +62,11 @@ local function screen(c, lang, id, page)
     item = function(i)
       if i <= nsubs then
         local s = subs[i]
+        local _, n = catalog.seen_category(c, s.id, day)
         return keyboard.button(i18n.t(lang, "catalog.category_button",
-          { name = catalog.name(lang, s), count = s.count }), keyboard.cb("c", s.id, 0))
+          { name = catalog.name(lang, s), count = n }), keyboard.cb("c", s.id, 0))
       end
-      return listing.product_item(lang, products[i - nsubs])
+      return listing.product_item(lang, products[i - nsubs], day)
     end,
     page_data = function(p) return keyboard.cb("c", id, p) end,
     rows = { back },

@@ -6,6 +6,11 @@
 -- card again. The photo is our own file, config.media_dir/<media_key>
 -- (".png" added when the key has no extension): the tg module uploads it
 -- once and reuses Telegram's file_id after that. No file: a text card.
+--
+-- Out of season (rules/season.lua), the card says when the product is in
+-- season and has no "Add to cart" button — or, when the rule hides such
+-- products, is not shown at all. The cart refuses it either way (an old
+-- card's button still says a:<id>).
 local i18n = require "i18n"
 local fs = require "fs"
 local timer = require "timer"
@@ -14,6 +19,8 @@ local keyboard = require "bot.keyboard"
 local catalog = require "bot.catalog"
 local listing = require "bot.listing"
 local out = require "bot.out"
+local season = require "shop.season"
+local season_text = require "bot.season"
 
 local M = {}
 
@@ -68,13 +75,14 @@ local function colour_codes(p)
   return codes
 end
 
--- The card's text (caption): a Text.
-function M.text(lang, p)
+-- The card's text (caption): a Text. off: out of season.
+function M.text(lang, p, off)
   local lines = { i18n.t(lang, "card.title", { name = catalog.name(lang, p) }) }
   if p.vip then lines[#lines + 1] = i18n.t(lang, "card.vip") end
   local desc = catalog.description(lang, p)
   if desc and desc ~= "" then lines[#lines + 1] = i18n.t(lang, "card.description", { text = desc }) end
   lines[#lines + 1] = i18n.t(lang, "card.price", { price = listing.price(lang, p.price) })
+  if off then lines[#lines + 1] = season_text.card_line(lang, p) end
   local colours = names(lang, "colour.", colour_codes(p))
   if #colours > 0 then
     lines[#lines + 1] = i18n.t(lang, "card.colour", { colours = i18n.join(colours, ", ") })
@@ -87,10 +95,10 @@ function M.text(lang, p)
 end
 
 -- The card's buttons. from_list: opened from a list above it (so "close"
--- makes sense).
-function M.markup(lang, p, from_list)
+-- makes sense); off: out of season (nothing to add).
+function M.markup(lang, p, from_list, off)
   local rows = {}
-  rows[#rows + 1] = { keyboard.button(i18n.t(lang, "card.add"), keyboard.cb("a", p.id)) }
+  if not off then rows[#rows + 1] = { keyboard.button(i18n.t(lang, "card.add"), keyboard.cb("a", p.id)) } end
   local nav = {}
   local cat = p.category_id and catalog.get().categories[p.category_id]
   if cat then
@@ -104,7 +112,8 @@ function M.markup(lang, p, from_list)
 end
 
 -- Sends product `id`'s card. Returns false when there is no such active
--- product. opts.from_list: see M.markup.
+-- product (or it is out of season and the rule hides it). opts.from_list:
+-- see M.markup.
 --
 -- The text and buttons of a card are kept on the catalog's copy of the
 -- product, per language and from_list (an edit in the shop makes a new
@@ -112,13 +121,16 @@ end
 function M.send(ctx, id, opts)
   local p = catalog.get().products[id]
   if not p then return false end
+  local shown = season.shown(p)
+  if shown == "hidden" then return false end
+  local off = shown ~= "yes"
   local lang, from_list = ctx.lang, opts and opts.from_list and true or false
   local cards = p.cards
   if not cards then cards = {}; p.cards = cards end
-  local ck = from_list and lang .. ":l" or lang
+  local ck = (from_list and lang .. ":l" or lang) .. (off and ":off" or "")
   local c = cards[ck]
   if not c then
-    c = { text = M.text(lang, p), markup = M.markup(lang, p, from_list) }
+    c = { text = M.text(lang, p, off), markup = M.markup(lang, p, from_list, off) }
     cards[ck] = c
   end
   out.show(ctx, { text = c.text, markup = c.markup, photo = M.media(p), fresh = true })

@@ -23,6 +23,7 @@ local out = require "bot.out"
 local breakdown = require "bot.breakdown"
 local cart = require "shop.cart"
 local quote = require "shop.quote"
+local season_text = require "bot.season"
 
 local M = {}
 
@@ -115,8 +116,8 @@ end
 -- "a:<product_id>"
 function M.on_add(ctx, args)
   local id = math.tointeger(tonumber(args[2]))
-  local line, err
-  if id then line, err = cart.add_product(ctx.user.id, id, 1) else err = "gone" end
+  local line, err, out_of_season
+  if id then line, err, out_of_season = cart.add_product(ctx.user.id, id, 1) else err = "gone" end
   if line then
     engine.counter("guldasta_cart_adds_total", 'result="ok"', 1)
     return out.answer(ctx, t(ctx, "cart.added", { count = line.count }))
@@ -124,6 +125,10 @@ function M.on_add(ctx, args)
   if err == "gone" then
     engine.counter("guldasta_cart_adds_total", 'result="gone"', 1)
     return out.answer(ctx, t(ctx, "cart.gone"))
+  end
+  if err == "season" then
+    engine.counter("guldasta_cart_adds_total", 'result="season"', 1)
+    return out.answer(ctx, season_text.not_now(ctx.lang, out_of_season))
   end
   engine.counter("guldasta_cart_adds_total", 'result="short"', 1)
   return out.answer(ctx, short_text(ctx, err))
@@ -138,8 +143,10 @@ function M.on_press(ctx, args)
   cart.touch(uid)
   local toast
   if CHANGE[action] and line_id then
-    local line, err = cart.change(uid, line_id, CHANGE[action])
-    if not line then
+    local line, err, out_of_season = cart.change(uid, line_id, CHANGE[action])
+    if err == "season" then
+      toast = season_text.not_now(ctx.lang, out_of_season)
+    elseif not line then
       toast = type(err) == "table" and short_text(ctx, err) or t(ctx, "cart.line_gone")
     end
   elseif action == "r" and line_id then

@@ -19,6 +19,7 @@ local timer = require "timer"
 local log = require "log"
 local rules = require "rules"
 local normalize = require "bot.normalize"
+local season = require "shop.season"
 
 local M = {}
 
@@ -96,16 +97,23 @@ local function load()
       table.insert(c.by_category[p.category_id], p)
     end
   end
-  -- Products in a category and all its subcategories, for the buttons'
-  -- "(12)". Depth is small; guard against a cycle anyway.
+  for id, n in pairs(M.counts(c, c.by_category)) do c.categories[id].count = n end
+  return c
+end
+
+-- Products in each category and all its subcategories, for the buttons'
+-- "(12)": { [category_id] = n }, counting by_category's lists. Depth is
+-- small; guard against a cycle anyway.
+function M.counts(c, by_category)
   local function count(id, depth)
     if depth > 16 then return 0 end
-    local n = #c.by_category[id]
+    local n = #by_category[id]
     for _, ch in ipairs(c.children[id]) do n = n + count(ch.id, depth + 1) end
     return n
   end
-  for id, cat in pairs(c.categories) do cat.count = count(id, 0) end
-  return c
+  local out = {}
+  for id in pairs(c.categories) do out[id] = count(id, 0) end
+  return out
 end
 
 -- The catalog (loading or refreshing it when needed). Raises when there is
@@ -149,6 +157,43 @@ function M.invalidate() if current then current.loaded_at = -math.huge end end
 -- =======================================================================
 
 function M.name(lang, row) return lang == "uz" and row.name_uz or row.name_ru end
+
+-- {======================================================================
+-- What a customer sees on a day: out of season, a product is marked or
+-- hidden, as rules/season.lua says (shop/season.lua asks it)
+-- =======================================================================
+
+local function hiding() return rules.season.OUT_OF_SEASON == "hidden" end
+
+-- The part of the key of anything cached that depends on the day.
+function M.day_key(day) return (hiding() and "h:" or "s:") .. day end
+
+-- The products of `list` a customer sees on `day` (the list itself when
+-- nothing is hidden).
+function M.seen(list, day)
+  if not hiding() then return list end
+  local out = {}
+  for _, p in ipairs(list) do
+    if season.shown(p, day) ~= "hidden" then out[#out + 1] = p end
+  end
+  return out
+end
+
+-- The products of category `id` a customer sees on `day`, and the count
+-- of its button; the lists and counts of a day are made once per copy.
+function M.seen_category(c, id, day)
+  if not hiding() then return c.by_category[id], c.categories[id] and c.categories[id].count end
+  local days = c.seen_days
+  if not days then days = {}; c.seen_days = days end
+  local v = days[day]
+  if not v then
+    v = { by_category = {} }
+    for cid, list in pairs(c.by_category) do v.by_category[cid] = M.seen(list, day) end
+    v.counts = M.counts(c, v.by_category)
+    days[day] = v
+  end
+  return v.by_category[id], v.counts[id]
+end
 function M.description(lang, p) return lang == "uz" and p.description_uz or p.description_ru end
 
 -- Query words with their alternatives: the word itself, the word without a
@@ -202,7 +247,7 @@ local function search(c, key)
   return out
 end
 
-function M.search(key)
+function M.search(key, day)
   local c = M.get()
   local cache = c.searches
   if not cache or c.searches_n >= SEARCH_CACHE then
@@ -215,12 +260,12 @@ function M.search(key)
     cache[key] = found
     c.searches_n = c.searches_n + 1
   end
-  return found
+  return M.seen(found, day or season.today())
 end
 
 -- filter = { colour = "red"|nil, occasion = "march8"|nil, vip = true|nil,
---            price = {min=, max=}|nil }
-function M.filter(f)
+--            price = {min=, max=}|nil }; day: see M.seen (default today)
+function M.filter(f, day)
   local c = M.get()
   local out = {}
   local kinds = rules.catalog.FILTER_KINDS
@@ -233,7 +278,7 @@ function M.filter(f)
       out[#out + 1] = p
     end
   end
-  return out
+  return M.seen(out, day or season.today())
 end
 
 return M

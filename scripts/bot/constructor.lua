@@ -8,8 +8,10 @@
 --   with the price → "Add to cart" (shop.cart.add_bouquet).
 --
 -- What is allowed is rules/constructor.lua's business (odd counts for gifts,
--- even for mourning, stems per packaging, which extras fit, the postcard's
--- length); what it costs is rules/pricing.lua's (the same quote the cart
+-- even for mourning — the quick count buttons come from the same rule —
+-- stems per packaging, which extras fit, the postcard's length), which
+-- flowers are in season today rules/season.lua's (others are not offered,
+-- and the cart refuses them); what it costs is rules/pricing.lua's (the same quote the cart
 -- uses, for this one bouquet line). The constructor only asks and shows,
 -- in four files:
 --   bot/constructor.lua          this feature module: what a button or a
@@ -46,6 +48,8 @@ local out = require "bot.out"
 local menu = require "bot.menu"
 local catalog = require "bot.catalog"
 local cart = require "shop.cart"
+local season = require "shop.season"
+local season_text = require "bot.season"
 local state = require "bot.constructor.state"
 local model = require "bot.constructor.model"
 local screens = require "bot.constructor.screens"
@@ -72,10 +76,24 @@ local show, render, goto_step, reason = screens.show, screens.render, screens.go
 -- Sets the count of the flower being chosen (st.cur), then checks the
 -- stems: a refused count stays on the count screen with the reason and the
 -- nearest right count as a button.
+-- A flower out of season (rules/season.lua) is not offered; one chosen
+-- before its season ended (an old button, a bouquet left overnight) is
+-- refused with a toast and the flowers shown again. True when refused.
+local function off_season(ctx, st, c, p)
+  local ok, out_of = season.sellable(c, p)
+  if ok then return false end
+  out.answer(ctx, season_text.not_now(ctx.lang, out_of))
+  st.cur = nil
+  goto_step(ctx, st, "flower")
+  return true
+end
+
 local function set_count(ctx, st, n)
   local c = catalog.get()
   local cur = st.cur
-  if not cur or not product(c, cur.product_id) then return goto_step(ctx, st, "flower") end
+  local cp = cur and product(c, cur.product_id)
+  if not cp then return goto_step(ctx, st, "flower") end
+  if off_season(ctx, st, c, cp) then return end
   local max = ctor().MAX_STEMS_PER_FLOWER
   if not n or n < 1 or n > max then
     return goto_step(ctx, st, "count", { T(ctx.lang, "rules.constructor.bad_count", { max = max }) })
@@ -117,13 +135,15 @@ local function add_to_cart(ctx, st)
   local r = b and ctor().check(b)
   if not r then return goto_step(ctx, st, "summary", T(ctx.lang, "constructor.gone")) end
   if not r.ok then return goto_step(ctx, st, "summary") end
-  local line, short = cart.add_bouquet(ctx.user.id, {
+  local line, short, out_of_season = cart.add_bouquet(ctx.user.id, {
     count = 1, occasion = st.occasion, stems = st.stems, extras = st.extras,
     packaging = st.packaging, ribbon = st.ribbon == true, card_text = st.card_text,
   })
   if not line then
     local lead
-    if type(short) == "table" and short.product_id then
+    if short == "season" then
+      lead = season_text.not_now(ctx.lang, out_of_season)
+    elseif type(short) == "table" and short.product_id then
       local p = product(c, short.product_id)
       lead = T(ctx.lang, "constructor.short",
         { name = p and catalog.name(ctx.lang, p) or tostring(short.product_id), left = short.left or 0 })
@@ -164,6 +184,7 @@ ACTIONS.f = function(ctx, st, arg)
   local c = catalog.get()
   local p = product(c, int(tonumber(arg)))
   if not p or p.kind ~= "stem" then return goto_step(ctx, st, "flower") end
+  if off_season(ctx, st, c, p) then return end
   local colours = colours_of(ctx.lang, p)
   st.cur = { product_id = p.id, colour = colours[1] }
   if #colours > 1 then

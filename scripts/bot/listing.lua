@@ -6,6 +6,8 @@ local i18n = require "i18n"
 local rules = require "rules"
 local keyboard = require "bot.keyboard"
 local catalog = require "bot.catalog"
+local season = require "shop.season"
+local season_text = require "bot.season"
 
 local M = {}
 
@@ -38,15 +40,20 @@ function M.clamp(page, count, size)
   return page, pages
 end
 
--- The button of product p in a list, opening its card ("p:<id>:l"). Kept
--- on the catalog's copy of the product like the label.
-function M.product_item(lang, p)
+-- The button of product p in a list, opening its card ("p:<id>:l"); out
+-- of season on `day` (default today) it says so instead of the price
+-- (rules/season.lua; a product it hides is not listed at all). Kept on the
+-- catalog's copy of the product like the label.
+function M.product_item(lang, p, day)
   local buttons = p.buttons
   if not buttons then buttons = {}; p.buttons = buttons end
-  local b = buttons[lang]
+  local off = season.shown(p, day) ~= "yes"
+  local k = off and lang .. ":off" or lang
+  local b = buttons[k]
   if not b then
-    b = M.product_button(lang, p, keyboard.cb("p", p.id, "l"))
-    buttons[lang] = b
+    local data = keyboard.cb("p", p.id, "l")
+    b = off and keyboard.button(season_text.button_label(lang, p), data) or M.product_button(lang, p, data)
+    buttons[k] = b
   end
   return b
 end

@@ -139,7 +139,7 @@ local function on_cancel_command(ctx, rest)
   if not id then return out.show(ctx, { text = i18n.t(ctx.lang, "flow.cancel_usage"), fresh = true }) end
   local o, k, params = flow.cancel(id, ctx.user, reason)
   if not o then return out.show(ctx, { text = texts.reason(ctx.lang, k, params), fresh = true }) end
-  return out.show(ctx, { text = i18n.t(ctx.lang, "flow.cancelled", { id = id }), fresh = true })
+  return out.show(ctx, { text = i18n.t(ctx.lang, texts.cancelled_key(o), { id = id }), fresh = true })
 end
 
 M.commands = {
@@ -223,7 +223,7 @@ function M.on_input(ctx)
     say(ctx, texts.reason(ctx.lang, k, params), stop_markup(ctx.lang))
     return true
   end
-  finish(ctx, key("await_reason", tg_id), o, "flow.cancelled", reason_for, k, params)
+  finish(ctx, key("await_reason", tg_id), o, texts.cancelled_key(o), reason_for, k, params)
   return true
 end
 

@@ -26,14 +26,19 @@
 --              stems = {{product_id=, count=}}, packaging = "kraft",
 --              ribbon = true|false, card_text = "..."|nil,
 --              extras = {{product_id=, count=}} }
---   cart.add_product(user_id, product_id, n) -> line | nil, short | "gone"
+--   cart.add_product(user_id, product_id, n[, opts]) -> line | nil, short | "gone" | "season", out
 --     short = { product_id =, left = } in units of THAT product (for a
 --     composition: how many more of it fit), short.part = stock's short
 --     (the component that ran out), short.mine = units of it in the cart
---   cart.add_bouquet(user_id, bouquet) -> line | nil, short | "gone"
+--   cart.add_bouquet(user_id, bouquet[, opts]) -> line | nil, short | "gone" | "season", out
 --     short as stock.reserve gives it: the stem/extra that ran out
---   cart.change(user_id, line_id, delta) -> line | nil, short|"gone"|"expired"
+--   cart.change(user_id, line_id, delta[, opts]) -> line | nil, short|"gone"|"expired"|"season", out
 --     line.count == 0 when the change removed it
+--   "season": a product of it is out of season (rules/season.lua) on
+--     opts.date ("YYYY-MM-DD", default: the shop's today); out = { product =,
+--     from =, to = } (shop/season.lua). Every way into the cart — a card's
+--     button however old, a deep link's card, the constructor, "+" on a
+--     line — comes through these three, so none gets round the season.
 --   cart.remove(user_id, line_id) -> true | nil, "gone"
 --   cart.clear(user_id[, { keep_stock = true }])   releases the stock at once
 --     (keep_stock: after stock.convert the stock is the order's already)
@@ -52,6 +57,7 @@ local json = require "json"
 local config = require "config"
 local rules = require "rules"
 local stock = require "shop.stock"
+local season = require "shop.season"
 local catalog = require "bot.catalog"
 
 local M = {}
@@ -266,10 +272,13 @@ local function drop_if_empty(uid)
   end
 end
 
-function M.add_product(user_id, product_id, n)
+function M.add_product(user_id, product_id, n, opts)
   n = math.tointeger(n) or 1
-  local p = catalog.get().products[product_id]
+  local c = catalog.get()
+  local p = c.products[product_id]
   if not p or n < 1 then return nil, "gone" end
+  local in_season, out = season.sellable(c, p, opts and opts.date)
+  if not in_season then return nil, "season", out end
   M.touch(user_id)
   local id = "p" .. p.id
   local line = read_line(user_id, id)
@@ -289,7 +298,7 @@ function M.add_product(user_id, product_id, n)
 end
 
 -- bouquet: the line's fields without id (see the header); count default 1.
-function M.add_bouquet(user_id, bouquet)
+function M.add_bouquet(user_id, bouquet, opts)
   local line = {
     kind = "bouquet", count = math.tointeger(bouquet.count) or 1, occasion = bouquet.occasion,
     stems = ints(bouquet.stems), extras = ints(bouquet.extras),
@@ -297,6 +306,8 @@ function M.add_bouquet(user_id, bouquet)
     card_text = bouquet.card_text ~= "" and bouquet.card_text or nil,
   }
   if line.count < 1 or not M.resolve(line) then return nil, "gone" end
+  local in_season, out = season.line_ok(catalog.get(), line, opts and opts.date)
+  if not in_season then return nil, "season", out end
   M.touch(user_id)
   local ok, res = stock.reserve(holder(user_id), M.needs(line), M.ttl())
   if not ok then return nil, res end
@@ -315,7 +326,7 @@ function M.remove(user_id, line_id)
   return true
 end
 
-function M.change(user_id, line_id, delta)
+function M.change(user_id, line_id, delta, opts)
   delta = math.tointeger(delta) or 0
   if not M.touch(user_id) then return nil, "expired" end
   local line = read_line(user_id, line_id)
@@ -327,6 +338,10 @@ function M.change(user_id, line_id, delta)
     return line
   end
   if delta == 0 then return line end
+  if delta > 0 then
+    local in_season, out = season.line_ok(catalog.get(), line, opts and opts.date)
+    if not in_season then return nil, "season", out end
+  end
   local ok, res = stock.reserve(holder(user_id), needs_of(line, delta), M.ttl())
   if not ok then
     if line.kind == "product" then

@@ -13,6 +13,8 @@
 --   flow.accept(order_id, florist_user)   first florist wins
 --   flow.take(order_id, courier_user)     first courier wins
 --   flow.cancel(order_id, actor_user, reason)
+--       the order it returns says what became of the stock: o.cancel_stock
+--       "release" | "return" | "loss" (rules/orders.lua's CANCEL)
 --   flow.check(order_id, to_status, actor_user, opts) -> true | nil, reason_key, params
 --       the same checks without the move: [Ready] asks for the photo, and a
 --       manager's [Cancel] for the reason, only when the move is allowed
@@ -23,7 +25,10 @@
 -- UPDATE), the state checked against TRANSITIONS, the order updated with
 -- its *_at column, an order_events row (from, to, actor, note) — and, for
 -- acceptance, the stock written off with inventory_log 'sale' rows; for a
--- cancellation after that, given back with 'return' rows. The lock is what
+-- cancellation, the stock settled as rules/orders.lua's CANCEL says for
+-- the state left (the reservation let go; the stems returned; or, once
+-- assembly started, the sale reversed and the stems booked as 'loss'),
+-- and the people it names told in their private chats. The lock is what
 -- makes "first wins" true: the second presser waits for the first commit,
 -- then finds the order taken and is refused, naming who took it.
 --
@@ -177,8 +182,11 @@ local function apply(tx, id, to, actor, opts)
     end
     res.on_hand = on_hand
   elseif to == "cancelled" then
-    local note = opts and opts.reason
-    res.on_hand, res.returned = store.give_back(tx, id, actor_id, note)
+    -- what cancelling in this state does is the shop's rule
+    local policy = rules.orders.cancel_policy(o.status)
+    if type(policy) ~= "table" then return { refused = "flow.refused.illegal", params = { status = o.status } } end
+    res.cancel = { stock = policy.stock, tell = policy.tell, actor_id = actor_id }
+    res.on_hand, res.returned = store.give_back(tx, id, actor_id, opts and opts.reason, policy.stock)
     -- the window's place back, in the same commit (R-S4), and the promo
     -- code's use: a cancelled order did not spend it
     if o.slot_id then slot_book.release({ slot_id = o.slot_id }, tx) end
@@ -211,7 +219,9 @@ function M.transition(order_id, to, actor, opts)
   if to == "accepted" and o.accept_seconds then
     engine.observe("guldasta_order_accept_seconds", nil, o.accept_seconds)
   end
-  after_commit("notify", id, notify.after, o, to, res.by_customer)
+  after_commit("notify", id, notify.after, o, to, res.by_customer, res.cancel)
+  -- the caller may say what became of the stock ("flow.cancelled_loss")
+  if res.cancel then o.cancel_stock = res.cancel.stock end
   return o
 end
 

@@ -2,7 +2,7 @@
 -- rules/pricing.lua's input (catalog products in place of ids), and its
 -- answer made readable later without the catalog.
 --
---   quote.of(cart, { zone =, date =, promo =, pricing = }) -> q | nil, reason_key
+--   quote.of(cart, { zone =, date =, promo =, pricing =, today = }) -> q | nil, reason_key
 --
 -- cart is what shop/cart.lua's get() returns; zone "Z1".., date
 -- "YYYY-MM-DD" (local delivery date), promo a row already found valid in
@@ -16,12 +16,16 @@
 --     confirmation screen, in the florists' post and from the order's stored
 --     breakdown, even after a product is renamed or taken off sale
 --   q.unavailable = { line_id, ... } cart lines left out: a product in them
---     is no longer sold (the cart view removes them and says so)
+--     is no longer sold, or out of season today (ctx.today, default the
+--     shop's local date; rules/season.lua) — a line put in the cart on the
+--     last day of its season is not ordered the day after. The cart view
+--     removes them and says so; checkout refuses them.
 -- reason_key: a template key (rules.pricing.*), or "rule_failed".
 local rules = require "rules"
 local log = require "log"
 local catalog = require "bot.catalog"
 local cart_mod = require "shop.cart"
+local season = require "shop.season"
 
 local M = {}
 
@@ -62,9 +66,10 @@ function M.of(cart, ctx)
   local cat = catalog.get()
   local input = { lines = {}, zone = ctx.zone, date = ctx.date, promo = ctx.promo }
   local names, unavailable, by_id = {}, {}, {}
+  local today = ctx.today or season.today()
   for _, line in ipairs(cart.lines or {}) do
     local r = cart_mod.resolve(line, cat)
-    if r then
+    if r and season.line_ok(cat, line, today) then
       input.lines[#input.lines + 1] = input_line(r, names)
       by_id[line.id] = line
     else

@@ -110,6 +110,14 @@ return {
   ask_reason_toast = "Bekor qilish sababini bot bilan shaxsiy chatda yozing",
   cancel_usage = "Buyurtmani bekor qilish: /cancel_order <raqam> <sabab>",
   cancelled = "❌ Buyurtma #{id} bekor qilindi. Ombor va vaqt oraligʻi qaytarildi.",
+  cancelled_loss = "❌ Buyurtma #{id} bekor qilindi. Guldasta yigʻilgan edi: uning gullari yoʻqotish sifatida hisobdan chiqarildi, vaqt oraligʻi boʻshatildi.",
+  -- to the order's florist or courier, privately
+  cancel_notice = {
+    title = "❌ Buyurtma #{id} bekor qilindi. Sabab: {reason}",
+    florist_stop = "Uni yigʻish shart emas: gullar omborda qoladi.",
+    florist_loss = "Guldasta endi kerak emas: uning gullari yoʻqotish sifatida hisobdan chiqarildi.",
+    courier_back = "Uni yetkazmang: guldastani doʻkonga qaytaring.",
+  },
   comment_forward = "💬 Mijozning buyurtma #{id} haqidagi izohi:\n{text}",
 
   refused = {

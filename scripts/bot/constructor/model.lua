@@ -10,6 +10,7 @@
 -- that copy, so a catalog refresh brings fresh derivations with it.
 local i18n = require "i18n"
 local rules = require "rules"
+local season = require "shop.season"
 
 local M = {}
 
@@ -37,17 +38,21 @@ local function rule_product(c, p)
            tags = p.tags, tag_set = p.tag_set, category = category_codes(c)[p.category_id] }
 end
 
--- Stems for the constructor: flowers first, then greenery, each by price.
-function M.stems_of(c)
-  if c.ctor_stems then return c.ctor_stems end
+-- Stems for the constructor on `day` (default today): flowers first, then
+-- greenery, each by price; a flower out of season is not offered at all
+-- (rules/season.lua), whatever the catalog does with it. Kept on the
+-- catalog copy for the day.
+function M.stems_of(c, day)
+  day = day or season.today()
+  if c.ctor_stems and c.ctor_stems_day == day then return c.ctor_stems end
   local main, green = {}, {}
   for _, p in ipairs(c.list) do
-    if p.kind == "stem" then
+    if p.kind == "stem" and season.sellable(c, p, day) then
       if ctor().is_filler(p) then green[#green + 1] = p else main[#main + 1] = p end
     end
   end
   for _, p in ipairs(green) do main[#main + 1] = p end
-  c.ctor_stems = main
+  c.ctor_stems, c.ctor_stems_day = main, day
   return main
 end
 
@@ -82,6 +87,24 @@ function M.rule_bouquet(c, st)
     b.extras[#b.extras + 1] = { product = rule_product(c, p), count = e.count }
   end
   return b
+end
+
+-- The counts offered as buttons for the flower being chosen (st.cur): the
+-- rule's quick counts for this occasion, given the flowers already in the
+-- bouquet (rules/constructor.lua's quick_counts: the same parity rule as
+-- the check, so no button is refused). Empty when a product is gone.
+function M.quick_counts(c, st)
+  local cur = st.cur and product(c, st.cur.product_id)
+  if not cur then return {} end
+  local others = { occasion = st.occasion, stems = {}, extras = {} }
+  for _, s in ipairs(st.stems) do
+    if not (s.product_id == st.cur.product_id and s.colour == st.cur.colour) then
+      others.stems[#others.stems + 1] = s
+    end
+  end
+  local b = M.rule_bouquet(c, others)
+  if not b then return {} end
+  return ctor().quick_counts(b, rule_product(c, cur)) or {}
 end
 
 function M.total_stems(st)

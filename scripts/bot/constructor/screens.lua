@@ -137,7 +137,7 @@ function screens.count(lang, c, st, lead, suggest)
     rows[#rows + 1] = { keyboard.button(T(lang, "constructor.suggest_button", { count = suggest }),
       keyboard.cb("b", "n", suggest)) }
   end
-  for _, n in ipairs(ctor().QUICK_COUNTS) do
+  for _, n in ipairs(model.quick_counts(c, st)) do
     row[#row + 1] = keyboard.button(T(lang, "constructor.count_button", { count = n }), keyboard.cb("b", "n", n))
     if #row == 4 then rows[#rows + 1] = row; row = {} end
   end

@@ -1,6 +1,7 @@
 -- scripts/shop/flow/notify.lua — telling people about an order's new state:
 -- the florists' post edited, the couriers' post made or edited, the
--- courier's route card, the customer's news.
+-- courier's route card, the customer's news, and a cancellation to the
+-- florist and courier who had the order (as rules/orders.lua's CANCEL says).
 --
 -- Runs after the state change has committed, and never undoes it: a
 -- message Telegram refuses (a customer who blocked the bot, a florist who
@@ -131,16 +132,35 @@ local function customer(o, to, by_customer)
   if not res then warn("customer " .. to, o, err, code) end
 end
 
+-- {======================================================================
+-- A cancellation, to the staff who had the order
+-- =======================================================================
+
+-- The order's florist or courier (`who`), privately, in their language:
+-- what happened and what to do with the flowers (stock: the policy's).
+local function staff_cancelled(o, who, stock, actor_id)
+  local tg, id = o[who .. "_tg_id"], o[who .. "_id"]
+  if not tg or (actor_id and id == actor_id) then return end   -- nobody, or they did it
+  local lang = M.person_lang(o[who .. "_lang"])
+  local msg, err, code = out.send(lang, tg, texts.staff_cancelled(lang, o, who, stock))
+  if not msg then warn(who .. " cancelled", o, err, code) end
+end
+
 -- Everything that follows the order's move to `to` (o is the order as it
 -- is now). by_customer: the customer did it themselves (they are looking
--- at the screen already).
-function M.after(o, to, by_customer)
+-- at the screen already). cancel: for a cancellation, what rules/orders.lua
+-- said of the state it left ({ stock =, tell = {...}, actor_id = }).
+function M.after(o, to, by_customer, cancel)
   local items = store.items(store.pg, o.id)
   edit_post("florist", o, items)
   if to == "ready" then courier_post(o, items) end
   if to == "delivering" then route(o) end
   if to == "delivering" or to == "delivered" or to == "cancelled" then edit_post("courier", o, items) end
-  customer(o, to, by_customer)
+  if not cancel then return customer(o, to, by_customer) end
+  for _, who in ipairs(cancel.tell or {}) do
+    if who == "customer" then customer(o, to, by_customer)
+    else staff_cancelled(o, who, cancel.stock, cancel.actor_id) end
+  end
 end
 
 return M

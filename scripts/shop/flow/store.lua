@@ -1,6 +1,6 @@
 -- scripts/shop/flow/store.lua — the SQL of an order's life after it is
 -- placed: reading an order the way the posts and screens need it, locking
--- it, writing stock off at acceptance and giving it back at cancellation.
+-- it, writing stock off at acceptance and settling it at cancellation.
 -- Every function that changes data takes `tx` (a pg transaction): the
 -- caller, scripts/shop/order_flow.lua, decides what goes in one commit.
 local pg = require "pg"
@@ -149,7 +149,7 @@ function M.write_off(tx, order_id, actor_id)
 end
 
 -- What the order still holds of the shop's stock: its sales less what was
--- returned already (so a return can never be made twice).
+-- returned or reversed already (so neither can be made twice).
 local HELD = [[
   SELECT product_id, (-sum(delta))::int AS n
     FROM inventory_log
@@ -158,22 +158,42 @@ local HELD = [[
   HAVING sum(delta) < 0
    ORDER BY product_id]]
 
--- Puts back what the order took, with 'return' rows. Returns
--- { [product_id] = on_hand after } (empty when nothing was written off).
-function M.give_back(tx, order_id, actor_id, note)
+-- Settles the stock of a cancelled order, as rules/orders.lua's
+-- cancellation policy says (`how`):
+--   "return"   what the order took goes back on hand, with 'return' rows;
+--   "loss"     the stems are in a bouquet now: the sale is reversed
+--              ('sale' rows of the opposite sign) and the same stems are
+--              booked as 'loss', so on hand does not move;
+--   "release"  nothing should be written off yet; should something be
+--              (a state the policy did not foresee), it is returned, so
+--              stock taken never stays with a cancelled order.
+-- Returns { [product_id] = on_hand after } for what went back on hand
+-- (empty when nothing did), and whether anything did.
+function M.give_back(tx, order_id, actor_id, note, how)
   local held = check(tx:query(HELD, order_id))
-  local on_hand, ids, deltas = {}, {}, {}
-  for _, h in ipairs(held) do
-    local rows = check(tx:query(PUT_BACK, h.product_id, h.n))
+  local ids, counts = {}, {}
+  for _, h in ipairs(held) do ids[#ids + 1], counts[#counts + 1] = h.product_id, h.n end
+  if not ids[1] then return {}, false end
+  note, actor_id = note or pg.null, actor_id or pg.null
+  if how == "loss" then
+    check(tx:query(LOG, pg.array(ids), pg.array(counts), "sale", order_id, actor_id, note))
+    local lost = {}
+    for i, n in ipairs(counts) do lost[i] = -n end
+    check(tx:query(LOG, pg.array(ids), pg.array(lost), "loss", order_id, actor_id, note))
+    return {}, false
+  end
+  local on_hand, back, deltas = {}, {}, {}
+  for i, pid in ipairs(ids) do
+    local rows = check(tx:query(PUT_BACK, pid, counts[i]))
     if rows[1] then
-      on_hand[h.product_id] = rows[1].on_hand
-      ids[#ids + 1], deltas[#deltas + 1] = h.product_id, h.n
+      on_hand[pid] = rows[1].on_hand
+      back[#back + 1], deltas[#deltas + 1] = pid, counts[i]
     end
   end
-  if ids[1] then
-    check(tx:query(LOG, pg.array(ids), pg.array(deltas), "return", order_id, actor_id, note))
+  if back[1] then
+    check(tx:query(LOG, pg.array(back), pg.array(deltas), "return", order_id, actor_id, note))
   end
-  return on_hand, ids[1] ~= nil
+  return on_hand, back[1] ~= nil
 end
 
 -- {======================================================================

@@ -205,6 +205,29 @@ function M.customer_news(lang, o, to, by_customer)
   if i18n.has(lang, "flow.customer." .. to) then return t(lang, "flow.customer." .. to, { id = o.id }) end
 end
 
+-- {======================================================================
+-- A cancellation
+-- =======================================================================
+
+-- To the order's florist or courier (`who`), privately: the order is off,
+-- why, and what to do with the flowers (`stock`, rules/orders.lua's
+-- cancellation policy: "loss" — the bouquet is made and written off).
+function M.staff_cancelled(lang, o, who, stock)
+  local what
+  if who == "courier" then what = "flow.cancel_notice.courier_back"
+  elseif stock == "loss" then what = "flow.cancel_notice.florist_loss"
+  else what = "flow.cancel_notice.florist_stop" end
+  return i18n.join({ t(lang, "flow.cancel_notice.title", { id = o.id, reason = o.cancel_reason or "-" }),
+                     t(lang, what) }, "\n")
+end
+
+-- The key of what the person who cancelled is told, by what became of
+-- the stock (o.cancel_stock from order_flow).
+function M.cancelled_key(o)
+  if o and o.cancel_stock == "loss" then return "flow.cancelled_loss" end
+  return "flow.cancelled"
+end
+
 function M.comment_markup(lang, o)
   return keyboard.markup { { keyboard.button(t(lang, "flow.button.comment"), keyboard.cb("u", "cm", o.id)) } }
 end
