@@ -27,10 +27,18 @@ M.CANCEL_REASON_MAX_CHARS = 300
 -- A customer's comment on the bouquet photo, forwarded to the florists.
 M.COMMENT_MAX_CHARS = 1000
 
--- A new order whose post to the florists' channel failed (Telegram's
--- limits, a network error, an engine stopping right after the commit) is
--- posted again after this many seconds; the engine looks every as often.
-M.REPOST_AFTER_SECONDS = 60
+-- A notice of an order's move (the florists' post of a new order, the
+-- customer's news) that did not go out — Telegram's limits, a network
+-- error, an engine stopped right after the commit — is tried again after
+-- this many seconds; the engine looks every as often.
+M.NOTICE_RETRY_SECONDS = 60
+
+-- A process delivering a notice holds it this long; if it died meanwhile,
+-- another takes it over after that.
+M.NOTICE_LEASE_SECONDS = 60
+
+-- A notice still owed after this many hours is news nobody wants: left.
+M.NOTICE_WITHIN_HOURS = 24
 
 -- A new order no florist has accepted after this many minutes is reported
 -- to the owner's chat (OWNER_CHAT_ID), once (domain.md R-T7; the shop's
@@ -102,7 +110,8 @@ function M.selfcheck()
     return false, "cancel reason limits are inconsistent"
   end
   if M.AWAIT_MINUTES < 1 or M.MY_ORDERS_SHOWN < 1 or M.COMMENT_MAX_CHARS < 1
-      or M.REPOST_AFTER_SECONDS < 5 or M.ESCALATE_UNCLAIMED_MINUTES < 1 then
+      or M.NOTICE_RETRY_SECONDS < 1 or M.NOTICE_LEASE_SECONDS < 1 or M.NOTICE_WITHIN_HOURS < 1
+      or M.ESCALATE_UNCLAIMED_MINUTES < 1 then
     return false, "limits must be positive"
   end
   return cancel_ok()

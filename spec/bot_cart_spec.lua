@@ -9,7 +9,7 @@ local stock = require "shop.stock"
 local cart = require "shop.cart"
 local quote = require "shop.quote"
 local breakdown = require "bot.breakdown"
-local catalog = require "bot.catalog"
+local catalog = require "shop.catalog"
 local json = require "json"
 
 local function T(lang, key, vars) return i18n.str(i18n.t(lang, key, vars)) end
@@ -21,7 +21,7 @@ describe("the cart in the chat", function()
 
   setup(function()
     b = bot.start()
-    fx = bot.catalog(b)
+    fx = shop.catalog(b)
     -- the spec's catalog has no stock: give it some (roses are scarce)
     for id, n in pairs { [fx.rose] = 3, [fx.doll] = 10, [fx.vip] = 1 } do
       assert(pg.query("INSERT INTO stock (product_id, on_hand) VALUES ($1, $2)", id, n))

@@ -15,7 +15,7 @@ local timer = require "timer"
 local crypto = require "crypto"
 local cart = require "shop.cart"
 local stock = require "shop.stock"
-local catalog = require "bot.catalog"
+local catalog = require "shop.catalog"
 local slot_book = require "shop.slot_book"
 
 local function T(lang, key, vars) return i18n.str(i18n.t(lang, key, vars)) end
@@ -55,7 +55,7 @@ describe("checkout", function()
   setup(function()
     b = bot.start()
     b.emu:chat(tonumber(os.getenv("FLORIST_CHAT_ID") or "-1001"), { type = "channel", title = "Florists" })
-    fx = bot.catalog(b)
+    fx = shop.catalog(b)
     assert(pg.query([[INSERT INTO stock (product_id, on_hand) VALUES ($1, 500), ($2, 500)
                       ON CONFLICT (product_id) DO UPDATE SET on_hand = 500]], fx.rose, fx.vip))
     stock.forget({ fx.rose, fx.vip })
@@ -431,7 +431,7 @@ describe("orders_new.place", function()
 
   setup(function()
     emu = support.telegram()
-    fx = bot.catalog()
+    fx = shop.catalog()
     assert(pg.query("INSERT INTO stock (product_id, on_hand) VALUES ($1, 100)", fx.rose))
     stock.forget({ fx.rose })
     uid = support.customer({ lang = "ru" }).id

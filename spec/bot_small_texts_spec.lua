@@ -6,8 +6,8 @@ local bot = require "support.bot"
 local fx = require "support.orders"
 local i18n = require "i18n"
 local pg = require "pg"
-local catalog = require "bot.catalog"
-local texts = require "shop.flow.texts"
+local catalog = require "shop.catalog"
+local texts = require "bot.order_texts"
 
 local function T(lang, key, vars) return i18n.str(i18n.t(lang, key, vars)) end
 

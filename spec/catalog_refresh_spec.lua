@@ -1,8 +1,8 @@
 -- spec/catalog_refresh_spec.lua — the bot's in-memory catalog
--- (bot/catalog.lua): after its TTL it asks PostgreSQL for a fingerprint and
+-- (shop/catalog.lua): after its TTL it asks PostgreSQL for a fingerprint and
 -- keeps its copy (with the screens cached on it) while nothing changed; an
 -- edit, an activation or a deactivation makes a new copy.
-local catalog = require "bot.catalog"
+local catalog = require "shop.catalog"
 local bot = require "support.bot"
 local timer = require "timer"
 local pg = require "pg"
@@ -13,7 +13,7 @@ describe("the catalog copy", function()
   setup(function()
     ttl = catalog.TTL
     catalog.TTL = 0.05
-    fx = bot.catalog()
+    fx = shop.catalog()
   end)
   teardown(function()
     catalog.TTL = ttl

@@ -12,7 +12,7 @@ local fs = require "fs"
 local config = require "config"
 
 local ALLOWED_NON_ASCII = {
-  ["scripts/bot/normalize.lua"] = "the Cyrillic -> Latin alphabet of the search key",
+  ["scripts/shop/normalize.lua"] = "the Cyrillic -> Latin alphabet of the search key",
   ["scripts/seed/"] = "the demo catalog's product names and descriptions (data loaded into PostgreSQL)",
 }
 

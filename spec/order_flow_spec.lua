@@ -281,25 +281,40 @@ describe("order flow", function()
 
   it("posts again an order whose florists' post never went out, once", function()
     local s = shop()
-    local redis = require "redis"
-    -- another process is posting it right now: this one keeps off
-    assert(redis.call("SET", "flow:posting:" .. s.id, "1", "EX", 30))
-    local msg, why = flow.placed(s.id)
-    assert.is_nil(msg)
-    assert.equal("being posted", why)
-    redis.call("DEL", "flow:posting:" .. s.id)
-    -- that post failed long ago (the claim lapsed): the sweep posts it
-    assert(pg.query("UPDATE orders SET created_at = now() - interval '1 hour' WHERE id = $1", s.id))
+    local function event_id()
+      return pg.query("SELECT id FROM order_events WHERE order_id = $1 AND to_status = 'new'", s.id)[1].id
+    end
+    -- another process is delivering its notice right now: this one keeps off
+    assert(pg.query("UPDATE order_events SET notice_claimed_at = now() WHERE id = $1", event_id()))
     local ch = emu.chats[emu.florists]
     local n = #ch.messages
-    assert.truthy(flow.repost_unposted() >= 1)
+    assert.is_true(flow.placed(s.id))
+    assert.equal(n, #ch.messages, "not posted while claimed by another")
+    -- that process died long ago (its claim lapsed): the sweep posts it
+    assert(pg.query([[UPDATE order_events SET at = now() - interval '1 hour',
+                                              notice_claimed_at = now() - interval '1 hour' WHERE id = $1]], event_id()))
+    assert.truthy(flow.deliver_late_notices() >= 1)
     local row = fx.row(s.id)
     assert.truthy(row.florist_msg_id, "posted and remembered")
     assert.equal("s:acc:" .. s.id, ch.messages[#ch.messages].reply_markup.inline_keyboard[1][1].callback_data)
     assert.truthy(#ch.messages > n)
     n = #ch.messages
-    flow.repost_unposted()
+    flow.deliver_late_notices()
+    assert.is_true(flow.placed(s.id))
     assert.equal(n, #ch.messages, "not twice")
+  end)
+
+  it("keeps a new order's notice owed while its post fails, and delivers it later", function()
+    local s = shop()
+    emu:fail("sendMessage", 1, 400)   -- refused, not retried by the tg client
+    local ch = emu.chats[emu.florists]
+    local n = #ch.messages
+    assert.is_false(flow.placed(s.id))
+    assert.equal(n, #ch.messages)
+    local ev = pg.query("SELECT noticed_at, notice_claimed_at FROM order_events WHERE order_id = $1", s.id)[1]
+    assert.are.same({ pg.null, pg.null }, { ev.noticed_at, ev.notice_claimed_at }, "owed, and free for the sweep")
+    assert.is_true(flow.placed(s.id))
+    assert.equal(n + 1, #ch.messages)
   end)
 
   it("reports an order no florist took in time to the owner's chat, once", function()

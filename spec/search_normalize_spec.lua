@@ -1,7 +1,7 @@
 -- spec/search_normalize_spec.lua — one search key for every way of typing
--- a word (bot/normalize.lua), and the search over the catalog it serves.
-local normalize = require "bot.normalize"
-local catalog = require "bot.catalog"
+-- a word (shop/normalize.lua), and the search over the catalog it serves.
+local normalize = require "shop.normalize"
+local catalog = require "shop.catalog"
 local search = require "bot.search"
 local pg = require "pg"
 local crypto = require "crypto"

@@ -10,7 +10,7 @@ local timer = require "timer"
 local crypto = require "crypto"
 local stock = require "shop.stock"
 local cart = require "shop.cart"
-local catalog = require "bot.catalog"
+local catalog = require "shop.catalog"
 
 local tag = crypto.hex(crypto.random_bytes(4))
 local codes = {}

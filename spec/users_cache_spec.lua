@@ -1,10 +1,10 @@
--- spec/users_cache_spec.lua — the per-process user cache (bot/users.lua)
+-- spec/users_cache_spec.lua — the per-process user cache (shop/users.lua)
 -- and the Redis stream that tells every process of a change made in
 -- another: a language chosen, a role granted or revoked.
 --
 -- "Another process" is played by writing to PostgreSQL behind this
 -- process's back and announcing on the stream, which is all one does.
-local users = require "bot.users"
+local users = require "shop.users"
 local bot = require "support.bot"
 local redis = require "redis"
 local pg = require "pg"

@@ -14,7 +14,7 @@
 -- Lines are numbered 1, 2, ... in q's order; the cart's buttons use the
 -- same numbers.
 local i18n = require "i18n"
-local catalog = require "bot.catalog"
+local catalog = require "shop.catalog"
 local listing = require "bot.listing"
 
 local M = {}

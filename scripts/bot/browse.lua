@@ -5,7 +5,7 @@
 -- the same message.
 local i18n = require "i18n"
 local keyboard = require "bot.keyboard"
-local catalog = require "bot.catalog"
+local catalog = require "shop.catalog"
 local listing = require "bot.listing"
 local out = require "bot.out"
 local menu = require "bot.menu"
@@ -16,11 +16,11 @@ local M = {}
 
 -- The screen of category `id` at `page` in `lang`, or nil when there is
 -- no such active category. Screens are the same for every customer of a
--- language, so each is made once per catalog copy (bot/catalog.lua makes
+-- language, so each is made once per catalog copy (shop/catalog.lua makes
 -- a new copy when the shop's data changes, and it starts with no screens):
 -- a press then costs a table lookup, not a page of buttons and labels.
 -- What a screen shows of a seasonal product depends on the day (marked or
--- hidden out of season, bot/catalog.lua's seen_category): the day is part
+-- hidden out of season, shop/catalog.lua's seen_category): the day is part
 -- of the screen's key.
 local function screen(c, lang, id, page)
   local day = season.today()

@@ -23,6 +23,9 @@ local steps = require "bot.checkout.steps"
 local confirm = require "bot.checkout.confirm"
 local cart = require "shop.cart"
 
+-- the last step, the confirmation, is confirm.lua's (see steps.lua's end)
+steps.S.ok = { show = confirm.show, press = confirm.press }
+
 local M = {}
 
 local t = view.t

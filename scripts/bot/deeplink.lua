@@ -4,10 +4,9 @@
 --   /start c_<id>   opens that category
 -- A payload that is malformed, or names something that no longer exists,
 -- gets a friendly sentence and the main menu — never an error. A user who
--- has not chosen a language yet is asked first; the link is opened right
--- after the choice.
+-- has not chosen a language yet is asked first (bot/language.lua's
+-- on_start); the link is opened right after the choice.
 local i18n = require "i18n"
-local language = require "bot.language"
 local menu = require "bot.menu"
 
 local M = {}
@@ -43,11 +42,12 @@ function M.open(ctx, target)
   return unknown(ctx)
 end
 
--- /start [payload]
+-- The short-form target of /start's text after the command, or nil.
+function M.target(rest) return M.parse(rest and rest:match("^(%S+)")) end
+
+-- /start [payload], once a language is chosen
 function M.on_start(ctx, rest)
-  local payload = rest and rest:match("^(%S+)")
-  local target = M.parse(payload)
-  if not ctx.lang then return language.ask(ctx, target, true) end
+  local target = M.target(rest)
   if target then return M.open(ctx, target) end
   return menu.show(ctx, nil, true)
 end

@@ -12,7 +12,7 @@
 local i18n = require "i18n"
 local rules = require "rules"
 local keyboard = require "bot.keyboard"
-local catalog = require "bot.catalog"
+local catalog = require "shop.catalog"
 local listing = require "bot.listing"
 local out = require "bot.out"
 local menu = require "bot.menu"
@@ -44,7 +44,7 @@ local function with(st, field, value)
   return n
 end
 
--- The filter for bot/catalog.lua.
+-- The filter for shop/catalog.lua.
 function M.criteria(st)
   local colours, occasions, prices = lists()
   return {

@@ -10,15 +10,18 @@ function M.install()
   local router = require "bot.router"
   tg.on_update(router.handle)
   tg.start()
-  -- users changed by another process leave this one's cache (bot/users.lua)
-  local users = require "bot.users"
+  -- users changed by another process leave this one's cache (shop/users.lua)
+  local users = require "shop.users"
   require("timer").every(users.CHANGES_EVERY, users.read_changes)
-  -- orders whose florists' post failed are posted again, and those no
-  -- florist took in time are reported to the owner (shop/order_flow.lua)
+  -- the bot tells people what the shop did (shop/events.lua); notices
+  -- still owed (a post that failed, an engine stopped after a commit) are
+  -- delivered late, and orders no florist took in time are reported to the
+  -- owner (shop/order_flow.lua)
+  require("bot.order_notices").subscribe()
   local rules = require "rules"
-  require("timer").every(rules.orders.REPOST_AFTER_SECONDS, function()
+  require("timer").every(rules.orders.NOTICE_RETRY_SECONDS, function()
     local flow = require "shop.order_flow"
-    flow.repost_unposted()
+    flow.deliver_late_notices()
     flow.escalate_unclaimed()
   end)
 end

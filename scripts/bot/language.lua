@@ -6,9 +6,10 @@
 -- button is labelled in its own language.
 local i18n = require "i18n"
 local keyboard = require "bot.keyboard"
-local users = require "bot.users"
+local users = require "shop.users"
 local out = require "bot.out"
 local menu = require "bot.menu"
+local deeplink = require "bot.deeplink"
 
 local M = {}
 
@@ -28,6 +29,13 @@ function M.ask(ctx, target, fresh)
   return out.show(ctx, view)
 end
 
+-- /start: the language question first when none was chosen (a deep link
+-- rides in its buttons), else the link or the menu.
+function M.on_start(ctx, rest)
+  if not ctx.lang then return M.ask(ctx, deeplink.target(rest), true) end
+  return deeplink.on_start(ctx, rest)
+end
+
 -- "L": the menu's language button.
 function M.on_ask(ctx) return M.ask(ctx) end
 
@@ -43,7 +51,7 @@ function M.on_choose(ctx, args)
   local target = args[3]
   if target and target ~= "" then
     menu.show(ctx, i18n.t(lang, "lang.saved"))
-    return require("bot.deeplink").open(ctx, target)
+    return deeplink.open(ctx, target)
   end
   return menu.show(ctx, i18n.t(lang, "lang.saved"))
 end

@@ -5,7 +5,7 @@
 local i18n = require "i18n"
 local rules = require "rules"
 local keyboard = require "bot.keyboard"
-local catalog = require "bot.catalog"
+local catalog = require "shop.catalog"
 local season = require "shop.season"
 local season_text = require "bot.season"
 

@@ -1,7 +1,7 @@
 -- scripts/bot/menu.lua — the main menu: the screen every flow returns to.
 local i18n = require "i18n"
 local keyboard = require "bot.keyboard"
-local users = require "bot.users"
+local users = require "shop.users"
 local out = require "bot.out"
 local checkout_state = require "bot.checkout.state"
 

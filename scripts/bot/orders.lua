@@ -21,9 +21,8 @@ local listing = require "bot.listing"
 local out = require "bot.out"
 local menu = require "bot.menu"
 local flow = require "shop.order_flow"
-local store = require "shop.flow.store"
-local texts = require "shop.flow.texts"
-local notify = require "shop.flow.notify"
+local texts = require "bot.order_texts"
+local notify = require "bot.order_notices"
 
 local M = {}
 
@@ -43,7 +42,7 @@ local function own(ctx, id)
 end
 
 local function list(ctx)
-  local rows = store.of_customer(ctx.user.id, rules.orders.MY_ORDERS_SHOWN)
+  local rows = flow.of_customer(ctx.user.id, rules.orders.MY_ORDERS_SHOWN)
   if not rows[1] then
     return out.show(ctx, { text = t(ctx, "orders.empty"), markup = keyboard.markup { menu.back_row(ctx) } })
   end

@@ -9,7 +9,7 @@
 local i18n = require "i18n"
 local log = require "log"
 local keyboard = require "bot.keyboard"
-local users = require "bot.users"
+local users = require "shop.users"
 local out = require "bot.out"
 local menu = require "bot.menu"
 

@@ -15,12 +15,11 @@ local log = require "log"
 local engine = require "engine"
 local timer = require "timer"
 local keyboard = require "bot.keyboard"
-local users = require "bot.users"
+local users = require "shop.users"
 local out = require "bot.out"
 local prefetch = require "bot.prefetch"
 local menu = require "bot.menu"
 local language = require "bot.language"
-local deeplink = require "bot.deeplink"
 local browse = require "bot.browse"
 local card = require "bot.card"
 local search = require "bot.search"
@@ -55,7 +54,7 @@ end
 
 -- /commands (the text after the command is passed as `rest`)
 local COMMANDS = {
-  start   = h(deeplink.on_start, NO_LANG),
+  start   = h(language.on_start, NO_LANG),
   lang    = h(language.on_command, NO_LANG),
   menu    = h(menu.on_command),
   help    = h(menu.on_help),

@@ -1,7 +1,7 @@
 -- scripts/bot/search.lua — search by typed text.
 --
 -- Whatever a customer types outside a command is a search. The text is
--- folded to a key by bot/normalize.lua (case, the five Uzbek apostrophes,
+-- folded to a key by shop/normalize.lua (case, the five Uzbek apostrophes,
 -- Cyrillic Uzbek and Russian -> Latin), so "qo'g'irchoq", "qoʻgʻirchoq"
 -- and "қўғирчоқ" find the same products. The key is plain ASCII, so the
 -- pages' buttons carry it themselves ("q:<page>:<key>"): paging needs no
@@ -9,8 +9,8 @@
 local i18n = require "i18n"
 local rules = require "rules"
 local keyboard = require "bot.keyboard"
-local normalize = require "bot.normalize"
-local catalog = require "bot.catalog"
+local normalize = require "shop.normalize"
+local catalog = require "shop.catalog"
 local listing = require "bot.listing"
 local out = require "bot.out"
 local menu = require "bot.menu"

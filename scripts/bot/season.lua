@@ -3,7 +3,7 @@
 -- line on its card, and the refusal when the cart or the constructor will
 -- not take it. Texts from templates' `season` section.
 local i18n = require "i18n"
-local catalog = require "bot.catalog"
+local catalog = require "shop.catalog"
 local season = require "shop.season"
 
 local M = {}

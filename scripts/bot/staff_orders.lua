@@ -24,10 +24,10 @@ local log = require "log"
 local redis = require "redis"
 local rules = require "rules"
 local keyboard = require "bot.keyboard"
-local users = require "bot.users"
+local users = require "shop.users"
 local out = require "bot.out"
 local flow = require "shop.order_flow"
-local texts = require "shop.flow.texts"
+local texts = require "bot.order_texts"
 
 local M = {}
 

@@ -2,7 +2,7 @@
 --
 --   guldasta run scripts/cli/grant.lua TG_ID ROLE [NAME] [--lang ru|uz]
 --
--- The same as an owner's /grant in the bot (bot/users.lua: the user is
+-- The same as an owner's /grant in the bot (shop/users.lua: the user is
 -- registered if they never wrote to the bot, the audit log says who — here
 -- nobody, the shell), for the first florists of a new installation and for
 -- `make demo`, whose simulator plays a florist and a courier. NAME, when
@@ -10,7 +10,7 @@
 -- the language the bot speaks to them in (the demo's staff have one, as
 -- if they had chosen it), unless they chose one already.
 local pg = require "pg"
-local users = require "bot.users"
+local users = require "shop.users"
 local cli = require "lib.cli"
 local i18n = require "i18n"
 

@@ -58,7 +58,7 @@ local config = require "config"
 local rules = require "rules"
 local stock = require "shop.stock"
 local season = require "shop.season"
-local catalog = require "bot.catalog"
+local catalog = require "shop.catalog"
 
 local M = {}
 

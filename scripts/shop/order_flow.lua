@@ -2,10 +2,9 @@
 -- (DESIGN.md §4): who may move it from one state to the next, what each
 -- move writes, and who is told.
 --
---   flow.placed(order_id) -> message | nil, err
---       posts the new order to FLORIST_CHAT_ID with [Accept] ("s:acc:<id>")
---       and stores florist_chat_id/florist_msg_id. Checkout calls it after
---       its commit.
+--   flow.placed(order_id) -> true | false | nil, err
+--       delivers the new order's notices (the bot posts it to the
+--       florists with [Accept]). Checkout calls it after its commit.
 --   flow.transition(order_id, to_status, actor_user, opts) -> order | nil, reason_key, params
 --       opts.photo (file_id: required for ready, optional for delivered),
 --       opts.reason (a cancellation by the shop). reason_key is a template
@@ -35,16 +34,18 @@
 -- A cancellation gives the delivery window's place back in the same
 -- transaction (shop.slot_book, helper CHECKOUT). After the commit: the
 -- Redis mirror of stock (shop.stock, helper CART: written_off / returned /
--- release "o:<id>"), the metric, and the messages (shop/flow/notify.lua).
--- None of those can undo the move.
+-- release "o:<id>"), the metric, and the notices: the move's order_events
+-- row is delivered as the event "order.moved" (shop/notices.lua), which
+-- the bot presents (bot/order_notices.lua). None of those can undo the move.
 local log = require "log"
 local pg = require "pg"
 local redis = require "redis"
 local engine = require "engine"
 local rules = require "rules"
-local users = require "bot.users"
+local users = require "shop.users"
 local store = require "shop.flow.store"
-local notify = require "shop.flow.notify"
+local events = require "shop.events"
+local notices = require "shop.notices"
 local stock = require "shop.stock"
 local slot_book = require "shop.slot_book"
 local promo = require "shop.promo"
@@ -63,7 +64,7 @@ local M = {}
 --   cancel       the customer while the order is new; a manager later, with a reason
 --   system       no person: payments (next issue), timers (a timer may also
 --                cancel, with a reason)
--- Owners pass every role check (bot/users.lua), but "the order's florist"
+-- Owners pass every role check (shop/users.lua), but "the order's florist"
 -- is a fact about the order, not a role: an owner acts there as a manager.
 -- Nothing leaves delivered or cancelled.
 M.TRANSITIONS = {
@@ -195,8 +196,7 @@ local function apply(tx, id, to, actor, opts)
   local reason = opts and opts.reason
   if type(reason) == "string" then reason = reason:match("^%s*(.-)%s*$") end
   store.set_status(tx, id, to, actor_id, opts and opts.photo, reason)
-  store.event(tx, id, o.status, to, actor_id, reason or (opts and opts.note))
-  res.by_customer = actor_id ~= nil and actor_id == o.customer_id
+  res.event_id = store.event(tx, id, o.status, to, actor_id, reason or (opts and opts.note))
   return res
 end
 
@@ -219,7 +219,9 @@ function M.transition(order_id, to, actor, opts)
   if to == "accepted" and o.accept_seconds then
     engine.observe("guldasta_order_accept_seconds", nil, o.accept_seconds)
   end
-  after_commit("notify", id, notify.after, o, to, res.by_customer, res.cancel)
+  -- the people concerned are told by whoever presents the move (the bot
+  -- subscribes to "order.moved"), driven from the order_events row
+  after_commit("notify", id, notices.deliver, res.event_id, o)
   -- the caller may say what became of the stock ("flow.cancelled_loss")
   if res.cancel then o.cancel_stock = res.cancel.stock end
   return o
@@ -245,52 +247,39 @@ end
 
 function M.items(order_id) return store.items(store.pg, order_id) end
 
+-- A customer's latest orders, newest first (their "My orders").
+function M.of_customer(customer_id, limit) return store.of_customer(customer_id, limit) end
+
+-- Where the order's post of `kind` ("florist" or "courier") was made, so
+-- that later moves edit it (the presenter that posted it says so).
+function M.set_post(id, kind, chat_id, msg_id)
+  if kind == "florist" then return store.set_florist_post(id, chat_id, msg_id) end
+  return store.set_courier_post(id, chat_id, msg_id)
+end
+
 -- {======================================================================
 -- A new order
 -- =======================================================================
 
--- Posting is claimed in Redis for a while (flow:posting:<id>), so the
--- checkout's post and the sweep below, or two engine processes, never post
--- one order twice; a post that failed lets the claim lapse and is tried
--- again by the sweep.
-local POST_CLAIM_SECONDS = 120
-
+-- A new order's notices (its post to the florists first of all), right
+-- after the checkout's commit: true when they are out. One that fails, or
+-- an engine stopped before it, is delivered by the sweep below.
 function M.placed(order_id)
-  local o = M.get(order_id)
-  if not o then return nil, "no such order" end
-  if o.florist_msg_id then return true end   -- posted already (a retried checkout)
-  local claim = redis.call("SET", "flow:posting:" .. o.id, "1", "NX", "EX", POST_CLAIM_SECONDS)
-  if claim == redis.null then return nil, "being posted" end
-  local msg, err = notify.florist_post(o, store.items(store.pg, o.id))
-  if not msg then redis.call("DEL", "flow:posting:" .. o.id) end
-  return msg, err
+  local id = math.tointeger(tonumber(order_id))
+  if not id or not M.get(id) then return nil, "no such order" end
+  return notices.deliver_order(id)
 end
 
--- New orders older than rules.orders.REPOST_AFTER_SECONDS that never
--- reached the florists' channel, posted now. Run by a timer in every
--- engine process (bot/init.lua); the claim above keeps them from racing.
--- Returns how many were posted.
-function M.repost_unposted()
-  local age = rules.orders.REPOST_AFTER_SECONDS
-  local rows = pg.query([[SELECT id FROM orders
-                          WHERE status IN ('new', 'paid') AND florist_msg_id IS NULL
-                            AND created_at < now() - make_interval(secs => $1)
-                          ORDER BY id LIMIT 50]], age)
-  if not rows then return 0 end
-  local posted = 0
-  for _, r in ipairs(rows) do
-    local ok, msg = pcall(M.placed, r.id)
-    if ok and msg then posted = posted + 1
-    elseif not ok then log.error("order flow: repost failed", { order = r.id, err = tostring(msg) }) end
-  end
-  if posted > 0 then log.info("orders posted to the florists again", { count = posted }) end
-  return posted
-end
+-- Notices owed and not delivered (shop/notices.lua), delivered now. Run by
+-- a timer in every engine process that presents them (bot/init.lua).
+function M.deliver_late_notices() return notices.sweep() end
 
 -- New orders posted to the florists that nobody accepted within
 -- rules.orders.ESCALATE_UNCLAIMED_MINUTES, reported to the owner's chat —
--- once per order (flow:escalated:<id>, kept a day). Run by the same timer
--- as repost_unposted. Returns how many were reported.
+-- once per order (flow:escalated:<id>, kept a day), as the event
+-- "order.unclaimed" { order =, minutes = } (the bot tells the owner's
+-- chat). Run by the same timer as deliver_late_notices. Returns how many
+-- were reported.
 function M.escalate_unclaimed()
   local minutes = rules.orders.ESCALATE_UNCLAIMED_MINUTES
   local rows = pg.query([[SELECT id, floor(extract(epoch FROM now() - created_at) / 60)::int AS waited
@@ -303,12 +292,8 @@ function M.escalate_unclaimed()
   local told = 0
   for _, r in ipairs(rows) do
     if redis.call("SET", "flow:escalated:" .. r.id, "1", "NX", "EX", 86400) ~= redis.null then
-      local ok, msg = pcall(notify.escalate, r, r.waited)
-      if ok and msg then told = told + 1
-      else
-        redis.call("DEL", "flow:escalated:" .. r.id)   -- try again next time
-        if not ok then log.error("order flow: escalation failed", { order = r.id, err = tostring(msg) }) end
-      end
+      if events.emit("order.unclaimed", { order = r, minutes = r.waited }) then told = told + 1
+      else redis.call("DEL", "flow:escalated:" .. r.id) end   -- try again next time
     end
   end
   return told

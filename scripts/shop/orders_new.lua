@@ -44,7 +44,7 @@ local cart = require "shop.cart"
 local slot_book = require "shop.slot_book"
 local promo = require "shop.promo"
 local quote = require "shop.quote"
-local catalog = require "bot.catalog"
+local catalog = require "shop.catalog"
 
 local M = {}
 
@@ -126,6 +126,13 @@ local function existing(token)
   return rows and rows[1] and rows[1].id
 end
 
+-- The order a checkout (its token) placed for this customer, or nil: a
+-- second tap on Confirm is told which order the first one made.
+function M.by_token(token, customer_id)
+  local rows = pg.query("SELECT id FROM orders WHERE checkout_token = $1 AND customer_id = $2", token, customer_id)
+  return rows and rows[1] and rows[1].id
+end
+
 local function write(user, d, q, window, items)
   return pg.transaction(function(tx)
     local discount = q.discount and q.discount.amount or 0
@@ -167,7 +174,6 @@ local function handed_over(user, id)
     log.warn("order placed without its reservation", { order = id, user = user.id, err = err })
   end
   cart.clear(user.id, { keep_stock = true })
-  require("bot.checkout.state").clear(user.id)
 end
 
 local function tell_florists(id)

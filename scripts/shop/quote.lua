@@ -23,7 +23,7 @@
 -- reason_key: a template key (rules.pricing.*), or "rule_failed".
 local rules = require "rules"
 local log = require "log"
-local catalog = require "bot.catalog"
+local catalog = require "shop.catalog"
 local cart_mod = require "shop.cart"
 local season = require "shop.season"
 

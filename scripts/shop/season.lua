@@ -10,7 +10,7 @@
 --       composition of seasonal flowers carries their tag, seed/check.lua)
 --   season.sellable(c, p, day) -> true | false, out
 --       p and, for a composition, each of its parts; `out` = { product =,
---       from =, to = } the first one out of season (c: bot/catalog.lua's copy)
+--       from =, to = } the first one out of season (c: shop/catalog.lua's copy)
 --   season.line_ok(c, line, day) -> true | false, out
 --       every product of a cart line (shop/cart.lua's shape)
 local rules = require "rules"

@@ -56,6 +56,8 @@ local function dispatch(req)
   local fault = emu.faults[name:lower()]
   if fault and fault.n > 0 then
     fault.n = fault.n - 1
+    fault.held = (fault.held or 0) + (fault.hold and 1 or 0)
+    if fault.hold then timer.sleep(fault.hold) end
     status, body = fault.status, fault.body
   else
     status, body, headers = fn(emu, p, files)
@@ -414,6 +416,15 @@ function Emulator:fail(method, n, status, raw)
   local body = raw and "<html>bad gateway</html>"
     or { ok = false, error_code = status, description = status >= 500 and "Internal Server Error" or "Bad Request" }
   self.faults[method:lower()] = { n = n, status = status, body = body }
+end
+
+-- Makes the next n calls of `method` hang for `seconds`, then fail with a
+-- 502 without having done anything: a Bot API that stopped answering, to
+-- catch the engine in the middle of a call. faults[method].held counts
+-- the calls caught so.
+function Emulator:hold(method, n, seconds)
+  self.faults[method:lower()] = { n = n, hold = seconds, status = 502,
+    body = { ok = false, error_code = 502, description = "Bad Gateway" } }
 end
 
 -- Method calls the bot made (when log_calls is on), optionally only `name`.

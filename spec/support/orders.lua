@@ -66,7 +66,7 @@ function M.composition(parts, opts)
 end
 
 -- A user (created or updated): opts.tg_id, lang, name. Returns the user
--- as bot/users.lua reads it (id, tg_id, lang, role_set...).
+-- as shop/users.lua reads it (id, tg_id, lang, role_set...).
 function M.customer(opts)
   opts = opts or {}
   local tg_id = opts.tg_id or M.tg_id()
@@ -74,11 +74,11 @@ function M.customer(opts)
                   ON CONFLICT (tg_id) DO UPDATE SET name = coalesce(EXCLUDED.name, users.name),
                                                     lang = coalesce(EXCLUDED.lang, users.lang)
                   RETURNING id, tg_id]], tg_id, opts.name or ("Customer " .. tg_id), opts.lang)[1]
-  return require("bot.users").find(row.tg_id)
+  return require("shop.users").find(row.tg_id)
 end
 
 -- A staff member with `role` (a user_roles row, as /grant would make):
--- returns the user as bot/users.lua reads it (roles included). lang = false:
+-- returns the user as shop/users.lua reads it (roles included). lang = false:
 -- one who never chose a language.
 function M.staff(role, opts)
   opts = opts or {}
@@ -89,7 +89,7 @@ function M.staff(role, opts)
   for r in tostring(role):gmatch("[^,]+") do
     q("INSERT INTO user_roles (user_id, role) VALUES ($1, $2) ON CONFLICT DO NOTHING", u.id, r)
   end
-  return require("bot.users").find(u.tg_id)
+  return require("shop.users").find(u.tg_id)
 end
 
 -- opts.customer (a users row), opts.items { {product_id, count[, unit_price[, options]]}, ... },
@@ -186,6 +186,8 @@ function M.telegram()
   config.florist_chat_id, config.courier_chat_id = tostring(emu.florists), tostring(emu.couriers)
   emu:chat(emu.florists, { type = "channel", title = "Florists" })
   emu:chat(emu.couriers, { type = "supergroup", title = "Couriers" })
+  -- this process presents the shop's order events, as the bot does
+  require("bot.order_notices").subscribe()
   return emu
 end
 

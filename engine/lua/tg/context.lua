@@ -4,10 +4,13 @@
 -- broadcast. Keyed by coroutine, weakly, so a unit that dies leaves nothing.
 local M = {}
 
+-- Messages of a reply that skip the rate buckets (tg/send.lua spends them).
+M.REPLY_CREDITS = 3
+
 local by_co = setmetatable({}, { __mode = "k" })
 
 function M.enter(update, chat)
-  local ctx = { update = update, chat = chat, credits = require("tg.send").REPLY_CREDITS }
+  local ctx = { update = update, chat = chat, credits = M.REPLY_CREDITS }
   by_co[coroutine.running()] = ctx
   return ctx
 end

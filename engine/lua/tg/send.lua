@@ -23,7 +23,6 @@ local M = {}
 M.MAX_ATTEMPTS = 6
 M.BASE_DELAY = 0.5      -- first backoff after a 5xx or network error; doubles, capped at 16x
 M.MAX_SECONDS = 120     -- including 429 waits; a send never hangs longer
-M.REPLY_CREDITS = 3     -- messages of a reply that skip the buckets
 
 local function count_of(method, params)
   if method == "sendMediaGroup" and type(params.media) == "table" then return #params.media end

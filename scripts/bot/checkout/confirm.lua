@@ -7,7 +7,6 @@
 -- on the same one finds the order the first tap placed (the token is the
 -- order's checkout_token, UNIQUE) and says its number again.
 local i18n = require "i18n"
-local pg = require "pg"
 local keyboard = require "bot.keyboard"
 local out = require "bot.out"
 local breakdown = require "bot.breakdown"
@@ -18,12 +17,12 @@ local promo = require "shop.promo"
 local cart = require "shop.cart"
 local quote = require "shop.quote"
 local orders_new = require "shop.orders_new"
+local steps = require "bot.checkout.steps"
 
 local M = {}
 
 local t, button = view.t, view.button
 
-local function steps() return require "bot.checkout.steps" end
 
 -- A screen that ends the checkout (or pauses it): text and the way on.
 local function ending(ctx, text, with_cart)
@@ -76,7 +75,7 @@ end
 
 function M.show(ctx, st, lead)
   local gap = first_gap(st)
-  if gap then return steps().go(ctx, st, gap, lead) end
+  if gap then return steps.go(ctx, st, gap, lead) end
   local c = cart.get(ctx.user.id)
   if #c.lines == 0 then return ending(ctx, t(ctx, "checkout.cart_empty"), true) end
   local promo_row
@@ -85,7 +84,7 @@ function M.show(ctx, st, lead)
     promo_row, why, params = promo.find(st.promo)
     if not promo_row then
       st.promo = nil
-      return steps().go(ctx, st, "pr", steps().promo_refusal(ctx, why, params))
+      return steps.go(ctx, st, "pr", steps.promo_refusal(ctx, why, params))
     end
   end
   local q, reason = quote.of(c, { zone = st.zone, date = st.date, promo = promo_row })
@@ -96,7 +95,7 @@ function M.show(ctx, st, lead)
   if q.unavailable and #q.unavailable > 0 then return ending(ctx, t(ctx, "checkout.gone"), true) end
   if promo_row and not q.discount then
     st.promo = nil
-    return steps().go(ctx, st, "pr", steps().promo_refusal(ctx, "min_total", { min = promo_row.min_total }))
+    return steps.go(ctx, st, "pr", steps.promo_refusal(ctx, "min_total", { min = promo_row.min_total }))
   end
   st.total = q.total
   state.save(ctx.user.id, st)
@@ -138,9 +137,12 @@ function M.press(ctx, st, token)
   if first_gap(st) then return M.show(ctx, st) end
   local id, why, detail = orders_new.place(ctx.user, draft(ctx, st))
   if id then
+    -- the conversation is over; a retried Confirm (same token) finds the
+    -- order by its token, so a crash before this line loses nothing
+    state.clear(ctx.user.id)
     return placed(ctx, id, st.payment == "cash" and math.tointeger(st.total) or nil)
   end
-  local S = steps()
+  local S = steps
   if why == "price_changed" then
     return M.show(ctx, st, t(ctx, "checkout.price_changed"))
   elseif why == "slot_full" or why == "slot_gone" then
@@ -167,9 +169,7 @@ end
 -- A Confirm press with no checkout behind it: the second tap of a double
 -- tap (the first placed the order and cleared the state), or an old button.
 function M.orphan_press(ctx, token)
-  local rows = token and pg.query("SELECT id FROM orders WHERE checkout_token = $1 AND customer_id = $2",
-    token, ctx.user.id)
-  local id = rows and rows[1] and rows[1].id
+  local id = token and orders_new.by_token(token, ctx.user.id)
   if id then return out.answer(ctx, t(ctx, "checkout.already_placed", { id = id })) end
   return out.answer(ctx, t(ctx, "checkout.stale"))
 end

@@ -5,7 +5,7 @@
 -- and extras the customer may choose from at a step. No texts, no
 -- Telegram: bot/constructor/screens.lua draws, bot/constructor.lua acts.
 --
--- `c` is always a catalog copy from bot/catalog.lua's catalog.get(); what
+-- `c` is always a catalog copy from shop/catalog.lua's catalog.get(); what
 -- is derived from it once (category codes, the stem list) is cached on
 -- that copy, so a catalog refresh brings fresh derivations with it.
 local i18n = require "i18n"

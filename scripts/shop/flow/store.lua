@@ -237,10 +237,11 @@ function M.set_status(tx, id, to, actor_id, photo, reason)
 end
 
 local EVENT = [[INSERT INTO order_events (order_id, from_status, to_status, actor_id, note)
-                VALUES ($1, $2, $3, $4, $5)]]
+                VALUES ($1, $2, $3, $4, $5) RETURNING id]]
 
+-- The move's audit row, which is also the notice it owes: returns its id.
 function M.event(tx, id, from, to, actor_id, note)
-  check(tx:query(EVENT, id, from, to, actor_id or pg.null, note or pg.null))
+  return check(tx:query(EVENT, id, from, to, actor_id or pg.null, note or pg.null))[1].id
 end
 
 -- Where the florists' and couriers' posts are, so later steps edit them.

@@ -1,4 +1,4 @@
--- scripts/bot/users.lua — who is talking: the users row, its roles, owners.
+-- scripts/shop/users.lua — who is talking: the users row, its roles, owners.
 --
 -- A user is registered on first contact, keyed by Telegram id. Owners are
 -- not rows in user_roles: they are whoever OWNER_TG_IDS names today, so
@@ -210,6 +210,19 @@ function M.set_lang(user, lang)
   M.announce(user.tg_id)
   user.lang = lang
   cache_put(user)
+end
+
+-- The customer's own phone (E.164) as they shared it, or nil.
+function M.phone(user_id)
+  local rows = pg.query("SELECT phone FROM users WHERE id = $1", user_id)
+  local p = rows and rows[1] and rows[1].phone
+  if type(p) == "string" then return p end
+  return nil
+end
+
+-- Remembers the customer's own phone for the next "it's me": true, or nil, err.
+function M.set_phone(user_id, e164)
+  return pg.query("UPDATE users SET phone = $2, updated_at = now() WHERE id = $1", user_id, e164)
 end
 
 function M.is_owner(user) return user.owner == true end

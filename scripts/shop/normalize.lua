@@ -1,4 +1,4 @@
--- scripts/bot/normalize.lua — one search key for every way people type a word.
+-- scripts/shop/normalize.lua — one search key for every way people type a word.
 --
 -- Customers in Bukhara write Uzbek in Latin with any of five apostrophes
 -- (oʻ o' o‘ o’ o`), in the old Cyrillic alphabet (ўзбек), or Russian. The

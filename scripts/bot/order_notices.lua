@@ -1,19 +1,25 @@
--- scripts/shop/flow/notify.lua — telling people about an order's new state:
+-- scripts/bot/order_notices.lua — telling people about an order's new state:
 -- the florists' post edited, the couriers' post made or edited, the
 -- courier's route card, the customer's news, and a cancellation to the
 -- florist and courier who had the order (as rules/orders.lua's CANCEL says).
 --
--- Runs after the state change has committed, and never undoes it: a
--- message Telegram refuses (a customer who blocked the bot, a florist who
--- never opened it) is logged and the order goes on. Staff posts are in
--- rules.orders.STAFF_LANG; messages to one person in their own language.
+-- The shop announces each move as the event "order.moved" (shop/events.lua,
+-- driven from the order_events row by shop/notices.lua); M.subscribe()
+-- makes this module its presenter. It runs after the state change has
+-- committed and never undoes it: a message Telegram refuses (a customer
+-- who blocked the bot, a florist who never opened it) is logged and the
+-- order goes on — except a new order's post to the florists, whose failure
+-- leaves the notice owed, so the shop's sweep tries it again. Staff posts
+-- are in rules.orders.STAFF_LANG; messages to one person in their own
+-- language.
 local i18n = require "i18n"
 local log = require "log"
 local config = require "config"
 local rules = require "rules"
 local out = require "bot.out"
-local texts = require "shop.flow.texts"
-local store = require "shop.flow.store"
+local texts = require "bot.order_texts"
+local events = require "shop.events"
+local flow = require "shop.order_flow"
 
 local M = {}
 
@@ -72,7 +78,7 @@ function M.florist_post(o, items)
   local lang = M.staff_lang()
   local msg, err, code = out.send(lang, chat, texts.florist_post(lang, o, items), texts.florist_markup(lang, o))
   if not msg then warn("florist post", o, err, code); return nil, err end
-  store.set_florist_post(o.id, msg.chat and msg.chat.id or chat, msg.message_id)
+  flow.set_post(o.id, "florist", msg.chat and msg.chat.id or chat, msg.message_id)
   o.florist_chat_id, o.florist_msg_id = msg.chat and msg.chat.id or chat, msg.message_id
   return msg
 end
@@ -101,7 +107,7 @@ local function courier_post(o, items)
   local lang = M.staff_lang()
   local msg, err, code = out.send(lang, chat, texts.courier_post(lang, o, items), texts.courier_markup(lang, o))
   if not msg then return warn("courier post", o, err, code) end
-  store.set_courier_post(o.id, msg.chat and msg.chat.id or chat, msg.message_id)
+  flow.set_post(o.id, "courier", msg.chat and msg.chat.id or chat, msg.message_id)
 end
 
 -- The address and the rest, to the courier who took the order.
@@ -151,7 +157,7 @@ end
 -- at the screen already). cancel: for a cancellation, what rules/orders.lua
 -- said of the state it left ({ stock =, tell = {...}, actor_id = }).
 function M.after(o, to, by_customer, cancel)
-  local items = store.items(store.pg, o.id)
+  local items = flow.items(o.id)
   edit_post("florist", o, items)
   if to == "ready" then courier_post(o, items) end
   if to == "delivering" then route(o) end
@@ -161,6 +167,24 @@ function M.after(o, to, by_customer, cancel)
     if who == "customer" then customer(o, to, by_customer)
     else staff_cancelled(o, who, cancel.stock, cancel.actor_id) end
   end
+end
+
+-- A move as the shop announced it. A new order (or one just paid) goes to
+-- the florists: false when that post failed, so the notice stays owed.
+local function on_moved(e)
+  local o = e.order
+  if e.from == nil or e.to == "paid" then
+    if o.florist_msg_id or o.status ~= e.to then return true end   -- posted, or moved on already
+    return M.florist_post(o, flow.items(o.id)) ~= nil
+  end
+  M.after(o, e.to, e.by_customer, e.cancel)
+  return true
+end
+
+-- Makes the bot the presenter of the shop's order events (again, harmlessly).
+function M.subscribe()
+  events.on("order.moved", "bot", on_moved)
+  events.on("order.unclaimed", "bot", function(e) return M.escalate(e.order, e.minutes) ~= nil end)
 end
 
 return M

@@ -1,4 +1,4 @@
--- scripts/bot/catalog.lua — the catalog as the bot reads it: categories,
+-- scripts/shop/catalog.lua — the catalog as the bot reads it: categories,
 -- subcategories and active products, held in memory.
 --
 -- Customers browse far more often than the shop edits, and a catalog of a
@@ -18,7 +18,7 @@ local pg = require "pg"
 local timer = require "timer"
 local log = require "log"
 local rules = require "rules"
-local normalize = require "bot.normalize"
+local normalize = require "shop.normalize"
 local season = require "shop.season"
 
 local M = {}

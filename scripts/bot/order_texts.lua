@@ -1,4 +1,4 @@
--- scripts/shop/flow/texts.lua — what each person reads about an order, as
+-- scripts/bot/order_texts.lua — what each person reads about an order, as
 -- Texts from templates (topic `flow`), and the buttons that go with it.
 --
 -- Who learns what is the point of this file (domain.md R-D4, R-D9):
