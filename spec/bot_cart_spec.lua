@@ -21,7 +21,7 @@ describe("the cart in the chat", function()
 
   setup(function()
     b = bot.start()
-    fx = shop.catalog(b)
+    fx = bot.catalog(b)
     -- the spec's catalog has no stock: give it some (roses are scarce)
     for id, n in pairs { [fx.rose] = 3, [fx.doll] = 10, [fx.vip] = 1 } do
       assert(pg.query("INSERT INTO stock (product_id, on_hand) VALUES ($1, $2)", id, n))

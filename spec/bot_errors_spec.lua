@@ -34,7 +34,7 @@ describe("an error in a handler", function()
     local main = assert(fs.read(root .. "/scripts/main.lua"))
     assert(fs.write(root .. "/scripts/main.lua", 'require "spec_fault"\n' .. main))
     b = bot.start { root = root }
-    fx = shop.catalog(b)
+    fx = bot.catalog(b)
   end)
   teardown(function()
     bot.drop_catalog(fx)

@@ -13,7 +13,7 @@ describe("the catalog copy", function()
   setup(function()
     ttl = catalog.TTL
     catalog.TTL = 0.05
-    fx = shop.catalog()
+    fx = bot.catalog()
   end)
   teardown(function()
     catalog.TTL = ttl

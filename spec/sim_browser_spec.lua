@@ -66,7 +66,7 @@ describe("the chat simulator in headless Chromium", function()
     emu_proc, emu_url, emu_log = start_emulator(token)
     media = "/tmp/guldasta-sim-spec-" .. crypto.hex(crypto.random_bytes(6))
     assert(proc.run({ "mkdir", "-p", media .. "/spec" }).code == 0)
-    fx = shop.catalog({ media_dir = media })
+    fx = bot.catalog({ media_dir = media })
     -- the spec's catalog has no stock: the browser puts a rose in its cart
     assert(pg.query("INSERT INTO stock (product_id, on_hand) VALUES ($1, 5)", fx.rose))
     stock.forget({ fx.rose })

@@ -2,16 +2,8 @@
 --
 -- callback_data is at most 64 BYTES, so it carries ids and small numbers,
 -- never names: "c:12:2" is category 12, page 2. Parts are joined with ":"
--- and the first part says who handles the press (bot/router.lua):
---
---   l  choose language      L  language question    m  main menu
---   c  category page        p  product card         x  close a card
---   q  search page          S  search prompt        n  nothing (page label)
---   f  filter screen        fc/fo/fp  pick colour/occasion/price
---   r  filter results       a  add to cart (next issue; reserved)
---   s  staff namespace: "s:<action>:..." — every handler behind it checks the
---      presser's role, so a client pressing an old or forwarded staff button
---      gets a polite refusal, not the action.
+-- and the first part says who handles the press: the prefixes are listed,
+-- with what each carries, in bot/callbacks.lua.
 --
 -- Button labels must be Texts from i18n (a raw string raises), and a built
 -- keyboard is sealed, so bot/out.lua can tell it was made here.

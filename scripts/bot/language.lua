@@ -36,7 +36,7 @@ function M.on_start(ctx, rest)
   return deeplink.on_start(ctx, rest)
 end
 
--- "L": the menu's language button.
+-- "lq": the menu's language button.
 function M.on_ask(ctx) return M.ask(ctx) end
 
 -- /lang

@@ -27,8 +27,8 @@ function M.markup(ctx, open_checkout)
   local common = {
     { keyboard.button(t("menu.catalog"), "c:0:0"), keyboard.button(t("menu.constructor"), "b") },
     { keyboard.button(t("menu.cart"), "k"), keyboard.button(t("menu.orders"), "u") },
-    { keyboard.button(t("menu.search"), "S"), keyboard.button(t("menu.filters"), "f") },
-    { keyboard.button(t("menu.language"), "L") },
+    { keyboard.button(t("menu.search"), "sp"), keyboard.button(t("menu.filters"), "f") },
+    { keyboard.button(t("menu.language"), "lq") },
   }
   for _, row in ipairs(common) do rows[#rows + 1] = row end
   if staff then

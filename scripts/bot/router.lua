@@ -15,6 +15,7 @@ local log = require "log"
 local engine = require "engine"
 local timer = require "timer"
 local keyboard = require "bot.keyboard"
+local callbacks = require "bot.callbacks"
 local users = require "shop.users"
 local out = require "bot.out"
 local prefetch = require "bot.prefetch"
@@ -68,12 +69,12 @@ local COMMANDS = {
 -- Button presses by the first part of callback_data (bot/keyboard.lua).
 local CALLBACKS = {
   l  = h(language.on_choose, NO_LANG),
-  L  = h(language.on_ask, NO_LANG),
+  lq = h(language.on_ask, NO_LANG),
   m  = h(menu.on_press),
   c  = h(browse.on_press),
   p  = h(card.on_press),
   x  = h(card.on_close),
-  S  = h(search.on_prompt),
+  sp = h(search.on_prompt),
   q  = h(search.on_press),
   f  = h(filters.on_screen),
   fc = h(filters.on_pick_colour),
@@ -107,6 +108,12 @@ for _, name in ipairs(FEATURES) do
   join(STAFF, f.staff, "staff action", name)
   if f.on_input then INPUTS[#INPUTS + 1] = f.on_input end
   if f.input_keys then INPUT_KEYS[#INPUT_KEYS + 1] = f.input_keys end
+end
+-- every prefix routed is one the registry lists (bot/callbacks.lua)
+for prefix in pairs(CALLBACKS) do
+  if not callbacks.PREFIXES[prefix] then
+    error(("button prefix %q is not in bot/callbacks.lua"):format(prefix), 0)
+  end
 end
 
 -- {======================================================================

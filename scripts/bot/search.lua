@@ -94,7 +94,7 @@ function M.on_press(ctx, args)
   return out.show(ctx, results_view(ctx, key, args[2]))
 end
 
--- "S": the menu's search button asks for a word.
+-- "sp": the menu's search button asks for a word.
 function M.on_prompt(ctx)
   return out.show(ctx, { text = i18n.t(ctx.lang, "search.prompt"),
                          markup = keyboard.markup { menu.back_row(ctx) } })

@@ -6,7 +6,7 @@
 --
 --   local bot = require "support.bot"
 --   local b = bot.start { owner = 9001 }           -- emulator + engine
---   local fx = shop.catalog(b)                        -- categories, products, a photo
+--   local fx = bot.catalog(b)                        -- categories, products, a photo
 --   local u = b.emu:user { id = bot.user_id() }
 --   ...
 --   bot.drop_catalog(fx); b:stop()

@@ -1,0 +1,50 @@
+-- scripts/bot/callbacks.lua — every callback-data prefix the bot uses, in
+-- one place: the first part of a button's data ("c:12:2") says who handles
+-- the press (bot/router.lua). A prefix not listed here cannot be routed (the
+-- router refuses to load), and no two differ only in case, so a misread
+-- letter never opens the wrong screen.
+--
+-- Data is at most 64 bytes (bot/keyboard.lua), ids and small numbers only.
+local M = {}
+
+M.PREFIXES = {
+  l    = "choose a language: l:<lang>[:<deep link target>]",
+  lq   = "the language question (the menu's language button)",
+  m    = "the main menu",
+  c    = "a category page: c:<id>:<page> (0 = the top level)",
+  p    = "a product card: p:<id>[:l] (l: opened from a list, so it can be closed)",
+  x    = "close (delete) a card",
+  q    = "a search page: q:<page>:<normalised key>",
+  sp   = "the search prompt",
+  n    = "nothing to do (a page label)",
+  f    = "the filter screen: f:<c.o.v.p>",
+  fc   = "pick a colour for the filters",
+  fo   = "pick an occasion for the filters",
+  fp   = "pick a price range for the filters",
+  r    = "filter results: r:<c.o.v.p>:<page>",
+  a    = "add a product to the cart: a:<id>",
+  k    = "the cart and its editing: k[:<action>:<line>]",
+  b    = "the bouquet constructor: b[:<step>:...]",
+  o    = "the checkout: o:<step>:<action>[:<arg>], o:start, o:x, o:ok:<token>",
+  u    = "my orders: u[:<action>:<id>]",
+  s    = "staff: s:<action>:... — every action behind it checks the presser's role",
+}
+
+-- Every prefix known, or an error naming the first clash: used when the
+-- router loads, so a bad edit is refused at reload.
+function M.check(prefixes)
+  local folded = {}
+  for p in pairs(prefixes) do
+    if not p:match("^[%w_]+$") then return nil, "bad callback prefix " .. p end
+    local f = p:lower()
+    if folded[f] and folded[f] ~= p then
+      return nil, ("callback prefixes %q and %q differ only in case"):format(folded[f], p)
+    end
+    folded[f] = p
+  end
+  return true
+end
+
+assert(M.check(M.PREFIXES))
+
+return M
