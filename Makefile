@@ -4,7 +4,8 @@
 #                   the Lua specs; last line "N passed, N failed"
 #   make demo       the bot locally, in the foreground (Ctrl-C stops all)
 #   make bench      wrk against a Release build, then the bot and order benchmarks
-#   make bench-bot  only the bot benchmark (bench/README.md)
+#   make bench-bot  only the bot benchmark: Bot API over HTTPS, against a grammY
+#                   bot (BENCH_BOT_API=emulator: the emulator, plain HTTP)
 #   make bench-orders  only the order benchmark (bench/README.md)
 #   make fuzz       60 s of libFuzzer on the HTTP request parser, 60 s on the JSON decoder
 #   make check      compile and self-test scripts, rules and templates
