@@ -24,7 +24,8 @@
 # BENCH_PEER_SCHEMES ("https"; "https http" adds plain HTTP),
 # BENCH_PEER_RATES ("200 500" updates/s offered), BENCH_PEER_USERS (50),
 # BENCH_PEER_SECS (20 measured, after 3 s of warm-up), BENCH_PEER_RUNS (2),
-# BENCH_PEER_BOTS ("guldasta grammy"), BENCH_PEER_ENV ("NAME=value ...":
+# BENCH_PEER_BOTS ("guldasta grammy"; guldasta@DIR is DIR/guldasta, another
+# build of the engine, to compare two in turns), BENCH_PEER_ENV ("NAME=value ...":
 # more environment for the engine), BENCH_PEER_DRIVER_ARGS (more arguments
 # for botbench.mjs, e.g. --debug-timeouts).
 set -euo pipefail
@@ -117,20 +118,23 @@ run() {
     local api_port port api log json tls=()
     api_port=$(free_port)
     port=$(free_port)
-    log=$svc/peer-$bot-$scheme-$rate-$n.log
-    json=$svc/peer-$bot-$scheme-$rate-$n.json
+    local name=${bot//\//_}
+    log=$svc/peer-$name-$scheme-$rate-$n.log
+    json=$svc/peer-$name-$scheme-$rate-$n.json
     api=$scheme://127.0.0.1:$api_port
     [ "$scheme" = https ] && tls=(--tls-cert "$ca/server.pem" --tls-key "$ca/server.key")
     : > "$log"
     # The bot first (the engine retries setWebhook until the fake API is
     # up), then the driver with the bot's pid, waiting BENCH_PEER_READY ms
     # before its first update.
-    if [ "$bot" = guldasta ]; then
+    if [ "${bot%%@*}" = guldasta ]; then
+        local exe=$bin/guldasta
+        [ "$bot" != guldasta ] && exe=${bot#guldasta@}/guldasta
         # shellcheck disable=SC2086
         env HTTP_LISTEN=127.0.0.1:$port TELEGRAM_API_URL=$api \
             WEBHOOK_URL=http://127.0.0.1:$port/telegram/webhook WEBHOOK_SECRET=bench-secret \
             SSL_CERT_FILE=$PWD/$ca/bundle.pem ${BENCH_PEER_ENV:-} \
-            "$bin/guldasta" serve >> "$log" 2>&1 &
+            "$exe" serve >> "$log" 2>&1 &
         bot_pid=$!
         wait_http "http://127.0.0.1:$port/healthz" "$bot_pid" || { say "guldasta did not start (see $log)"; exit 1; }
     else
