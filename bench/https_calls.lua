@@ -10,7 +10,9 @@
 -- tools/tls_test_ca.sh; each measurement is a child `guldasta run
 -- bench/https_calls_child.lua` with SSL_CERT_FILE at the system bundle plus
 -- that CA. The two kinds of server alternate, BENCH_RUNS (3) times, at
--- BENCH_CALLERS (1 and 50) callers making BENCH_CALLS (4000 in all) calls.
+-- BENCH_CALLERS (1 and 50) callers making BENCH_CALLS (900 in all) calls: more than
+-- ~1 000 streams on one HTTP/2 connection to node's server end in "Error in the
+-- HTTP2 framing layer" with Debian's libcurl 7.88 (curl the tool too).
 local proc = require "proc"
 local fs = require "fs"
 local json = require "json"
@@ -19,12 +21,12 @@ local engine = require "engine"
 local config = require "config"
 
 local RUNS = tonumber(os.getenv("BENCH_RUNS") or "") or 3
-local CALLS = tonumber(os.getenv("BENCH_CALLS") or "") or 4000
+local CALLS = tonumber(os.getenv("BENCH_CALLS") or "") or 900
 local CALLERS = {}
 for n in (os.getenv("BENCH_CALLERS") or "1 50"):gmatch("%d+") do CALLERS[#CALLERS + 1] = tonumber(n) end
 
 local dir = assert(proc.run { "mktemp", "-d", "/tmp/guldasta-https-bench-XXXXXX" }).stdout:gsub("%s+$", "")
-assert(proc.run { config.root .. "/tools/tls_test_ca.sh", dir }).code == 0 or error("tls_test_ca.sh failed")
+if assert(proc.run { config.root .. "/tools/tls_test_ca.sh", dir }).code ~= 0 then error("tls_test_ca.sh failed") end
 
 local servers = {}
 local function start(kind)
