@@ -4,13 +4,15 @@
 #                   the Lua specs; last line "N passed, N failed"
 #   make demo       the bot locally, in the foreground (Ctrl-C stops all)
 #   make bench      wrk against a Release build, then the bot and order benchmarks
-#   make bench-bot  only the bot benchmark (bench/README.md)
+#   make bench-bot  only the bot benchmark: Bot API over HTTPS, against a grammY
+#                   bot (BENCH_BOT_API=emulator: the emulator, plain HTTP)
+#   make bench-peer the same HTTPS comparison alone (tools/bench_peer.sh)
 #   make bench-orders  only the order benchmark (bench/README.md)
 #   make fuzz       60 s of libFuzzer on the HTTP request parser, 60 s on the JSON decoder
 #   make check      compile and self-test scripts, rules and templates
 # Every target but clean first runs tools/deps.sh, a no-op once installed.
 
-.PHONY: deps build build-asan test demo bench bench-bot bench-orders fuzz check clean
+.PHONY: deps build build-asan test demo bench bench-bot bench-peer bench-orders fuzz check clean
 MAKEFLAGS += --no-print-directory
 .DEFAULT_GOAL := build
 
@@ -39,6 +41,9 @@ bench-bot: deps build
 
 bench-orders: deps build
 	@tools/bench.sh build/release orders
+
+bench-peer: deps build
+	@tools/bench_peer.sh build/release
 
 # The core library is instrumented too (SANITIZE + fuzzer-no-link): without
 # it libFuzzer would see coverage of the fuzz target's own file only, and

@@ -19,6 +19,8 @@ typedef struct var_doc {
 static const var_doc docs[] = {
     {"BOT_TOKEN", "Telegram bot token", "required for serve"},
     {"TELEGRAM_API_URL", "Bot API base URL (a local Bot API server, the emulator)", "https://api.telegram.org"},
+    {"SSL_CERT_FILE", "PEM bundle of the CAs HTTPS calls trust; read once, again on reload if changed",
+     "the system bundle"},
     {"DATABASE_URL", "libpq connection string or URI", "required"},
     {"REDIS_URL", "redis://host:port/db or unix:///path", "required"},
     {"HTTP_LISTEN", "address:port of the HTTP server", "127.0.0.1:8080"},
@@ -265,6 +267,7 @@ int config_from_env(config_t *cfg, int needs, char *err, size_t errlen) {
     cfg->pg_pool_size = (int)n;
   }
   cfg->media_dir = env("MEDIA_DIR");
+  cfg->ssl_cert_file = env("SSL_CERT_FILE");
   cfg->bench_routes = (v = env("GULDASTA_BENCH_ROUTES")) && strcmp(v, "0") != 0;
   cfg->watch_files = !((v = env("GULDASTA_WATCH")) && strcmp(v, "0") == 0);
   return 0;

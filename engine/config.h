@@ -28,6 +28,7 @@ typedef struct config {
   int reservation_ttl;
   int log_level;               /* 0 debug, 1 info, 2 warn, 3 error */
   int pg_pool_size;            /* PG_POOL_SIZE, default 8 */
+  const char *ssl_cert_file;   /* SSL_CERT_FILE: the CA bundle HTTPS trusts; NULL = the system's */
   const char *media_dir;       /* MEDIA_DIR: product photos by media key; NULL = <root>/media */
   int watch_files;             /* GULDASTA_WATCH=0 turns file-change reload off (SIGHUP only) */
   int bench_routes;            /* GULDASTA_BENCH_ROUTES=1: `make bench` routes */

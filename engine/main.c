@@ -16,6 +16,7 @@
 #include "bindings.h"
 #include "eng.h"
 #include "gen.h"
+#include "io/tls_ca.h"
 #include "log.h"
 #include "reload.h"
 #include "sched.h"
@@ -96,6 +97,7 @@ static int init_engine(eng_t *e, int needs) {
     return -1;
   }
   log_set_level(e->cfg.log_level);
+  tls_ca_configure(e->cfg.ssl_cert_file);
   /* The shop's local time is the process's local time: os.date, timer.at and
   ** slot rules all speak Asia/Tashkent without converting. */
   setenv("TZ", e->cfg.shop_tz, 1);
@@ -122,6 +124,9 @@ static int load_first_generation(eng_t *e, const char *entry) {
 static int cmd_serve(eng_t *e) {
   if (init_engine(e, CONFIG_NEED_DB | CONFIG_NEED_REDIS | CONFIG_NEED_BOT) != 0) return 2;
   if (load_first_generation(e, "scripts/main.lua") != 0) return 1;
+  /* The CA bundle is parsed now, before any update is taken, not by the
+  ** first Bot API call while others wait (io/tls_ca.h). */
+  tls_ca_store();
   if (!eng_http_serve) {
     fprintf(stderr, "guldasta: this build has no HTTP server\n");
     return 1;

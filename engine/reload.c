@@ -12,6 +12,7 @@
 #include <sys/stat.h>
 
 #include "gen.h"
+#include "io/tls_ca.h"
 #include "log.h"
 #include "reload.h"
 
@@ -30,9 +31,17 @@ static struct {
 
 static void on_close_free(uv_handle_t *h) { free(h); }
 
+/* A reload also reads the CA bundle again if it changed (in the thread
+** pool): a certificate added to the system's store reaches the HTTPS
+** client without a restart. */
+static void reload(void) {
+  tls_ca_refresh(W.eng->loop);
+  gen_reload(W.eng, W.eng->entry[0] ? W.eng->entry : NULL);
+}
+
 static void fire(uv_timer_t *t) {
   (void)t;
-  gen_reload(W.eng, W.eng->entry[0] ? W.eng->entry : NULL);
+  reload();
 }
 
 static void watch_dir(const char *path);
@@ -85,7 +94,7 @@ static void on_hup(uv_signal_t *s, int signum) {
   (void)s;
   (void)signum;
   log_write(LOG_INFO, "SIGHUP: reloading", NULL);
-  gen_reload(W.eng, W.eng->entry[0] ? W.eng->entry : NULL);
+  reload();
 }
 
 void reload_watch_start(eng_t *e) {

@@ -8,10 +8,14 @@
 # table at the end: route, requests/s, p99. wrk's full reports are kept in
 # build/services-bench/wrk-*.txt.
 #
-# Then the bot benchmark of issue 3 (bench/bot_bench.lua, bench/README.md):
-# the emulator as Telegram in its own process, `guldasta serve` long
-# polling it, simulated customers browsing the catalog. `tools/bench.sh
-# BUILD_DIR bot` runs only that part (make bench-bot).
+# Then the bot benchmarks (bench/README.md). First the production path:
+# the Bot API over HTTPS with the whole system CA bundle, the bot in webhook
+# mode side by side with a grammY bot doing the same work
+# (tools/bench_peer.sh). Then the emulator as Telegram over plain HTTP in
+# its own process (bench/bot_bench.lua), `guldasta serve` long polling it
+# and taking its webhook, 10 000 simulated customers browsing the catalog.
+# `tools/bench.sh BUILD_DIR bot` runs only the first (make bench-bot);
+# BENCH_BOT_API=emulator makes it run only the second.
 #
 # Last, the order benchmark of issue 4 (bench/order_bench.lua): whole
 # purchases through the emulator and florists accepting them. `tools/bench.sh
@@ -58,15 +62,19 @@ export GULDASTA_BENCH_ROUTES=1
 "$bin/guldasta" migrate >/dev/null
 
 bot_bench() {
-    echo "bench: the bot (bench/bot_bench.lua) ..." >&2
+    echo "bench: the bot, emulator over plain HTTP (bench/bot_bench.lua) ..." >&2
     BENCH_LOG_DIR=$PWD/$svc "$bin/guldasta" run bench/bot_bench.lua
+}
+peer_bench() {
+    echo "bench: the bot against a grammY bot, Bot API over HTTPS (tools/bench_peer.sh) ..." >&2
+    tools/bench_peer.sh "$bin"
 }
 order_bench() {
     echo "bench: the orders (bench/order_bench.lua) ..." >&2
     BENCH_LOG_DIR=$PWD/$svc "$bin/guldasta" run bench/order_bench.lua
 }
 if [ "$only_bot" = bot ]; then
-    bot_bench
+    if [ "${BENCH_BOT_API:-https}" = emulator ]; then bot_bench; else peer_bench; fi
     exit 0
 fi
 if [ "$only_bot" = orders ]; then
@@ -131,5 +139,6 @@ done
 kill -TERM "$serve_pid" 2>/dev/null || true
 wait "$serve_pid" 2>/dev/null || true
 serve_pid=
+peer_bench
 bot_bench
 order_bench

@@ -25,9 +25,13 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <openssl/ssl.h>
+
 #include "io/curl.h"
 #include "io/curl_int.h"
 #include "io/http1.h"
+#include "io/tls_ca.h"
+#include "metrics.h"
 
 #define DEFAULT_TIMEOUT_MS 30000
 #define DEFAULT_MAX_BODY (64u * 1024 * 1024)
@@ -35,6 +39,12 @@
 #define POOL_MAX 32                   /* idle transfers kept for reuse */
 #define KEEP_BODY (256u * 1024)       /* buffers bigger than this are not kept */
 #define KEEP_SMALL (16u * 1024)
+/* Connections kept open, in use or idle, over every host. libcurl's default
+** is four per transfer in progress, so when a burst of Bot API calls ended
+** the connections it had opened were closed, and the next burst opened them
+** again, a TLS handshake each. Units of work call the Bot API without a
+** cap of their own; this is far above the calls a shop's bot has in flight. */
+#define MAX_CONNECTS 256
 
 enum { X_NEW, X_RUNNING, X_DONE };
 
@@ -65,6 +75,19 @@ struct curl_xfer {
 };
 
 static void xfer_destroy(curl_xfer_t *x);
+
+/* Requests and the new connections they needed, by scheme: their ratio is
+** the churn a shop owner can see on /metrics (a kept-alive client opens one
+** connection per many thousand calls). */
+static const char *scheme_label(const curl_xfer_t *x) {
+  return x->url && strncasecmp(x->url, "https:", 6) == 0 ? "scheme=\"https\"" : "scheme=\"http\"";
+}
+
+static void count_request(const curl_xfer_t *x, long new_connections) {
+  const char *l = scheme_label(x);
+  metrics_counter_add("guldasta_http_client_requests_total", l, 1);
+  if (new_connections > 0) metrics_counter_add("guldasta_http_client_connections_total", l, (double)new_connections);
+}
 
 /* ====================================================================
 ** Completion
@@ -110,6 +133,7 @@ static const char *code_of(CURLcode rc, int too_large) {
 static void finish(curl_xfer_t *x, CURLcode rc, const char *code, const char *msg) {
   if (x->h1) {                        /* the watchdog or destroy, on the plain path */
     h1_cancel(x->h1);
+    count_request(x, 0);              /* http1.c counts its own connections */
     x->h1 = NULL;
     unlink_running(x);
     x->state = X_DONE;
@@ -124,6 +148,9 @@ static void finish(curl_xfer_t *x, CURLcode rc, const char *code, const char *ms
   unlink_running(x);
   x->state = X_DONE;
   curl_easy_getinfo(x->easy, CURLINFO_RESPONSE_CODE, &x->res.status);
+  long conns = 0;
+  curl_easy_getinfo(x->easy, CURLINFO_NUM_CONNECTS, &conns);
+  count_request(x, conns);
   x->res.code = code ? code : code_of(rc, x->too_large);
   if (x->res.code) {
     if (msg) x->res.error = msg;
@@ -184,6 +211,10 @@ curl_multi_t *curl_multi_create(uv_loop_t *loop) {
   curl_multi_setopt(m->multi, CURLMOPT_SOCKETDATA, m);
   curl_multi_setopt(m->multi, CURLMOPT_TIMERFUNCTION, curlx_timer_cb);
   curl_multi_setopt(m->multi, CURLMOPT_TIMERDATA, m);
+  curl_multi_setopt(m->multi, CURLMOPT_MAXCONNECTS, (long)MAX_CONNECTS);
+  metrics_help("guldasta_http_client_requests_total", "counter", "HTTP client requests finished, by scheme");
+  metrics_help("guldasta_http_client_connections_total", "counter",
+               "New connections the HTTP client opened, by scheme (https: a TLS handshake each)");
   return m;
 }
 
@@ -280,6 +311,19 @@ static int proxy_in_env(void) {
   return known;
 }
 
+/* libcurl's hook after it set up a new connection's SSL_CTX, before the
+** handshake: the context verifies against the shared store. Without one
+** (the bundle could not be read) the connection fails as a TLS error. */
+static CURLcode on_ssl_ctx(CURL *easy, void *ssl_ctx, void *ud) {
+  (void)easy;
+  (void)ud;
+  X509_STORE *s = tls_ca_store();
+  if (!s) return CURLE_SSL_CACERT_BADFILE;
+  if (!X509_STORE_up_ref(s)) return CURLE_OUT_OF_MEMORY;
+  SSL_CTX_set_cert_store((SSL_CTX *)ssl_ctx, s);
+  return CURLE_OK;
+}
+
 /* The options every transfer starts with; again after each curl_easy_reset. */
 static void easy_defaults(curl_xfer_t *x) {
   CURL *e = x->easy;
@@ -299,6 +343,22 @@ static void easy_defaults(curl_xfer_t *x) {
   curl_easy_setopt(e, CURLOPT_CLOSESOCKETFUNCTION, curlx_closesocket_cb);
   curl_easy_setopt(e, CURLOPT_CLOSESOCKETDATA, x->m);
   if (!proxy_in_env()) curl_easy_setopt(e, CURLOPT_PROXY, "");
+  /* TLS: the process's one certificate store (tls_ca.h) instead of the
+  ** bundle and directory libcurl would read again for every connection;
+  ** with neither set libcurl reads nothing itself. */
+  curl_easy_setopt(e, CURLOPT_CAINFO, NULL);
+  curl_easy_setopt(e, CURLOPT_CAPATH, NULL);
+  curl_easy_setopt(e, CURLOPT_CA_CACHE_TIMEOUT, 0L);
+  curl_easy_setopt(e, CURLOPT_SSL_CTX_FUNCTION, on_ssl_ctx);
+  /* A kept connection is checked by the kernel while idle (a NAT box or
+  ** the server dropping it is seen before a request is sent on it). A
+  ** transfer that starts while another is connecting to the same host waits
+  ** to learn whether that connection multiplexes (HTTP/2) before opening
+  ** its own. */
+  curl_easy_setopt(e, CURLOPT_TCP_KEEPALIVE, 1L);
+  curl_easy_setopt(e, CURLOPT_TCP_KEEPIDLE, 60L);
+  curl_easy_setopt(e, CURLOPT_TCP_KEEPINTVL, 30L);
+  curl_easy_setopt(e, CURLOPT_PIPEWAIT, 1L);
 }
 
 /* Everything a transfer's options and results hold, the easy handle and the
@@ -476,6 +536,7 @@ static void link_running(curl_xfer_t *x) {
 static void on_h1_done(void *ud) {
   curl_xfer_t *x = ud;
   x->h1 = NULL;
+  count_request(x, 0);
   unlink_running(x);
   x->state = X_DONE;
   buf_cstr(&x->res.body);

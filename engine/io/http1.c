@@ -23,6 +23,7 @@
 
 #include "buf.h"
 #include "io/http1.h"
+#include "metrics.h"
 
 /* Kept-alive connections per process. Generous on purpose: with 64, a
 ** moment of congestion (150 requests in flight instead of 15) closed the
@@ -402,6 +403,7 @@ static void attach(h1_conn_t *c, struct h1_req *q, uint64_t timeout_ms) {
 static h1_conn_t *open_for(struct h1_req *q, const buf_t *out, uint64_t timeout_ms) {
   h1_conn_t *c = conn_new(q->p, q->key);
   if (!c) return NULL;
+  metrics_counter_add("guldasta_http_client_connections_total", "scheme=\"http\"", 1);   /* as curl.c counts */
   buf_add(&c->out, out->data, out->len);
   attach(c, q, timeout_ms);
   int rc = uv_tcp_connect(&c->connect, &c->tcp, (const struct sockaddr *)&q->addr, on_connect);
