@@ -351,14 +351,15 @@ static void easy_defaults(curl_xfer_t *x) {
   curl_easy_setopt(e, CURLOPT_CA_CACHE_TIMEOUT, 0L);
   curl_easy_setopt(e, CURLOPT_SSL_CTX_FUNCTION, on_ssl_ctx);
   /* A kept connection is checked by the kernel while idle (a NAT box or
-  ** the server dropping it is seen before a request is sent on it). A
-  ** transfer that starts while another is connecting to the same host waits
-  ** to learn whether that connection multiplexes (HTTP/2) before opening
-  ** its own. */
+  ** the server dropping it is seen before a request is sent on it).
+  ** HTTP/1.1 only: kept connections carry the concurrency the engine has,
+  ** HTTP/2 cost more CPU per call at the Bot API's usual concurrency, and
+  ** Debian's libcurl broke HTTP/2 connections with "Error in the HTTP2
+  ** framing layer" after a few thousand requests (bench/README.md). */
   curl_easy_setopt(e, CURLOPT_TCP_KEEPALIVE, 1L);
   curl_easy_setopt(e, CURLOPT_TCP_KEEPIDLE, 60L);
   curl_easy_setopt(e, CURLOPT_TCP_KEEPINTVL, 30L);
-  curl_easy_setopt(e, CURLOPT_PIPEWAIT, 1L);
+  curl_easy_setopt(e, CURLOPT_HTTP_VERSION, (long)CURL_HTTP_VERSION_1_1);
 }
 
 /* Everything a transfer's options and results hold, the easy handle and the
