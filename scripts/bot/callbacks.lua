@@ -27,7 +27,7 @@ M.PREFIXES = {
   b    = "the bouquet constructor: b[:<step>:...]",
   o    = "the checkout: o:<step>:<action>[:<arg>], o:start, o:x, o:ok:<token>",
   u    = "my orders: u[:<action>:<id>]",
-  s    = "staff: s:<action>:... — every action behind it checks the presser's role",
+  s    = "staff: s:<action>:...; every action behind it checks the presser's role",
 }
 
 -- Every prefix known, or an error naming the first clash: used when the
