@@ -204,7 +204,19 @@ function M.transition(order_id, to, actor, opts)
     return nil, "flow.refused.error"
   end
   if res.refused then return nil, res.refused, res.params end
+  return M.after_move(id, to, actor, res)
+end
 
+-- A move inside a transaction the caller owns (a payment's state and the
+-- order's status in one commit): returns what M.after_move needs once the
+-- caller has committed, or { refused = key, params = } (nothing written).
+function M.move_in(tx, order_id, to, actor, opts)
+  return apply(tx, order_id, to, actor, opts)
+end
+
+-- What follows a committed move (M.move_in's result `res`): the stock's
+-- mirror, the metric, the messages. Returns the order as it is now.
+function M.after_move(id, to, actor, res)
   local o = store.load(store.pg, id)
   log.info("order moved", { order = id, from = res.from, to = to, actor = actor and actor.id })
   after_commit("stock", id, sync_stock, id, to, res)
