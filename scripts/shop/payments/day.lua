@@ -2,7 +2,7 @@
 -- (the shop's day, Asia/Tashkent): what was paid and returned, what the
 -- shop owes back by hand, and every mismatch between the providers'
 -- transactions and the orders:
---   performed_unpaid   a performed transaction whose order is not paid
+--   performed_unpaid   a performed transaction whose order is not paid (nor owed back)
 --   paid_untracked     an order paid online without a performed transaction
 --   amount             a performed transaction whose amount is not the order's total
 --   stuck              a transaction still created after ATTEMPT_BLOCKS_MINUTES
@@ -48,6 +48,10 @@ local PAID_UNTRACKED = [[
      AND NOT EXISTS (SELECT 1 FROM payments p WHERE p.order_id = o.id AND p.state = 'performed')
    ORDER BY o.id]]
 
+-- A performed transaction's order may be paid, or cancelled with its
+-- money owed back (a refunds-owed line, not a mismatch).
+local SETTLED = { paid = true, refund_pending = true, refunded = true }
+
 -- date: "YYYY-MM-DD". Returns { payments = {...}, refunds_owed = {...},
 -- mismatches = { {kind =, order_id =, payment_id =, ...}, ... } }.
 function M.day(date, now_ms)
@@ -58,7 +62,7 @@ function M.day(date, now_ms)
   for _, p in ipairs(payments) do
     local m = { order_id = p.order_id, payment_id = p.id, provider = p.provider, amount = p.amount,
                 order_total = p.order_total }
-    if p.state == "performed" and p.order_payment_status ~= "paid" then
+    if p.state == "performed" and not SETTLED[p.order_payment_status] then
       m.kind = "performed_unpaid"
     elseif p.state == "performed" and p.amount ~= p.order_total then
       m.kind = "amount"
