@@ -18,6 +18,10 @@
 --       manager's [Cancel] for the reason, only when the move is allowed
 --       (opts.photo_later / opts.reason_later: "it will come").
 --   flow.get(order_id) -> order | nil;  flow.items(order_id) -> items
+--   flow.move_in(tx, order_id, to_status, actor_user, opts) -> res
+--   flow.after_move(order_id, to_status, actor_user, res) -> order
+--       a move inside the caller's transaction (a payment and the
+--       order's status in one commit), then what follows it once committed
 --
 -- Every move is one transaction: the order row locked (SELECT … FOR
 -- UPDATE), the state checked against TRANSITIONS, the order updated with
