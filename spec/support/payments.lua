@@ -49,7 +49,7 @@ function M.start(opts)
     emu = emu, srv = srv, key = key,
     payme = Payme.new { url = srv.url .. "/payments/payme", key = key },
     click = Click.new { url = srv.url .. "/payments/click", service_id = M.SERVICE_ID, secret = M.SECRET },
-    stop = function() srv:stop(); fx.stop(emu) end,
+    stop = function() srv:stop(); fx.stop(emu); M.close_orders() end,
   }
 end
 
@@ -68,6 +68,19 @@ function M.product(opts)
       id, "0" .. digits(16), digits(6), opts.vat or 12)
   end
   return id
+end
+
+-- Every order made here, so stop() can close them.
+local made = {}
+
+-- Closes the orders made here that are still open: a later spec's engine
+-- would otherwise post a paid one to its florists (the repost sweep) or
+-- hold stock for it.
+function M.close_orders()
+  if not made[1] then return end
+  q([[UPDATE orders SET status = 'cancelled', cancelled_at = now()
+       WHERE id = ANY($1::bigint[]) AND status IN ('new', 'pending', 'paid')]], pg.array(made))
+  made = {}
 end
 
 -- An order awaiting online payment: status pending, payment_status
@@ -90,6 +103,7 @@ function M.order(opts)
                         total = opts.total or (sum + fee) }
   q("UPDATE orders SET payment_status = $2, delivery_fee = $3, items_total = $4 WHERE id = $1",
     id, opts.payment_status or "pending", fee, sum)
+  made[#made + 1] = id
   local products = {}
   for i, it in ipairs(items) do products[i] = it[1] end
   return { id = id, total = opts.total or (sum + fee), products = products, customer = customer }

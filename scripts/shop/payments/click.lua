@@ -9,8 +9,6 @@
 --   "cancelled" -9, "failed" -7 (PostgreSQL failed: nothing changed).
 -- A prepare is a `payments` row keyed by click_trans_id; its id is the
 -- merchant_prepare_id and, once completed, the merchant_confirm_id.
-local log = require "log"
-local pg = require "pg"
 local store = require "shop.payments.store"
 local gate = require "shop.payments.gate"
 local fiscal = require "shop.payments.fiscal"
@@ -18,19 +16,10 @@ local settle = require "shop.payments.settle"
 
 local M = {}
 
+local function run(what, fn) return settle.run("click", what, "failed", fn) end
+
 local function failed(o) return { kind = "failed", order_id = o.id, provider = "click" } end
 
-local function run(what, fn)
-  local out, err, code = pg.transaction(fn)
-  if not out then
-    log.error("click: transaction failed", { action = what, err = tostring(err), code = code })
-    return nil, "failed"
-  end
-  if out.missing then fiscal.announce(out.order_id, out.missing) end
-  if out.event then settle.after(out.event, out.to, out.moved) end
-  if out.err then return nil, out.err end
-  return out.result
-end
 
 -- Prepare, in the reference's order: order exists (-5), already paid
 -- (-4), amount (-2), cancelled or Click's error < 0 (-9); then the

@@ -14,7 +14,6 @@
 -- once, so a repeated call gets the very same answer. A created
 -- transaction older than Payme's 12 hours (from Payme's own `time`) is
 -- cancelled with reason 4 when it is touched.
-local log = require "log"
 local pg = require "pg"
 local store = require "shop.payments.store"
 local gate = require "shop.payments.gate"
@@ -22,6 +21,8 @@ local fiscal = require "shop.payments.fiscal"
 local settle = require "shop.payments.settle"
 
 local M = {}
+
+local function run(what, fn) return settle.run("payme", what, "internal", fn) end
 
 M.TIMEOUT_MS = 43200000   -- Payme's 12 hours (protocol, not policy)
 
@@ -34,20 +35,6 @@ local function cancelled(t)
 end
 
 local ACCOUNT = { paid = "not_payable", cancelled = "not_payable", not_payable = "not_payable" }
-
--- Runs the transaction fn(tx) -> { result = } | { err =, why = }, then
--- what follows the commit. One place for "PostgreSQL failed: -32400".
-local function run(what, fn)
-  local out, err, code = pg.transaction(fn)
-  if not out then
-    log.error("payme: transaction failed", { method = what, err = tostring(err), code = code })
-    return nil, "internal"
-  end
-  if out.missing then fiscal.announce(out.order_id, out.missing) end
-  if out.event then settle.after(out.event, out.to, out.moved) end
-  if out.err then return nil, out.err, out.why end
-  return out.result
-end
 
 -- The order named by `account`, locked, and why it cannot be paid with
 -- `amount` (nil when it can): the checks of CheckPerformTransaction and a

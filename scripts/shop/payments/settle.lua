@@ -6,9 +6,11 @@
 -- is answered without waiting for Telegram.
 local engine = require "engine"
 local log = require "log"
+local pg = require "pg"
 local i18n = require "i18n"
 local flow = require "shop.order_flow"
 local store = require "shop.payments.store"
+local fiscal = require "shop.payments.fiscal"
 
 local M = {}
 
@@ -66,6 +68,24 @@ function M.after(event, to, res)
       if not lok then log.error("payments: listener failed", { order = id, err = tostring(lerr) }) end
     end
   end)
+end
+
+-- One provider call's transaction and what follows its commit, for
+-- payme.lua and click.lua: fn(tx) returns { result = } or { err =, why = },
+-- and may ask for a fiscal notice (missing =, order_id =) and an event
+-- (event =, to =, moved =), which happen only after the commit. Returns
+-- result, or nil, err, why; nil, `internal` when PostgreSQL failed (the
+-- whole change rolled back).
+function M.run(provider, what, internal, fn)
+  local out, err, code = pg.transaction(fn)
+  if not out then
+    log.error("payments: transaction failed", { provider = provider, call = what, err = tostring(err), code = code })
+    return nil, internal
+  end
+  if out.missing then fiscal.announce(out.order_id, out.missing) end
+  if out.event then M.after(out.event, out.to, out.moved) end
+  if out.err then return nil, out.err, out.why end
+  return out.result
 end
 
 return M
