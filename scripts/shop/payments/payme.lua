@@ -53,7 +53,8 @@ local function payable(tx, o, amount, now, out)
     if row.provider == "payme" then return "state" end
     return "account", "being_paid"
   end
-  local missing = fiscal.missing(fiscal.lines(tx, o.id))
+  out.lines = fiscal.lines(tx, o.id)
+  local missing = fiscal.missing(out.lines)
   if missing[1] then
     out.missing, out.order_id = missing, o.id
     return "account", "no_fiscal_code"
@@ -68,7 +69,7 @@ function M.check_perform(p)
     local o = order_id and store.lock_order(tx, order_id)
     local err, why = payable(tx, o, p.amount, now, out)
     if err then out.err, out.why = err, why; return out end
-    out.result = { allow = true, detail = fiscal.detail(o, fiscal.lines(tx, o.id)) }
+    out.result = { allow = true, detail = fiscal.detail(o, out.lines) }
     return out
   end)
 end
