@@ -9,6 +9,10 @@ local health = require "app.health"
 http.route("GET", "/healthz", health.healthz)
 http.route("GET", "/metrics", health.metrics)
 
+-- Payme and Click call us (each only when its variables are set).
+require("app.payme").install(http)
+require("app.click").install(http)
+
 if config.bench_routes then
   require("app.bench").install()
 end

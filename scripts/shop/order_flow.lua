@@ -19,6 +19,10 @@
 --       manager's [Cancel] for the reason, only when the move is allowed
 --       (opts.photo_later / opts.reason_later: "it will come").
 --   flow.get(order_id) -> order | nil;  flow.items(order_id) -> items
+--   flow.move_in(tx, order_id, to_status, actor_user, opts) -> res
+--   flow.after_move(order_id, to_status, actor_user, res) -> order
+--       a move inside the caller's transaction (a payment and the
+--       order's status in one commit), then what follows it once committed
 --
 -- Every move is one transaction: the order row locked (SELECT … FOR
 -- UPDATE), the state checked against TRANSITIONS, the order updated with
@@ -212,7 +216,19 @@ function M.transition(order_id, to, actor, opts)
     return nil, "flow.refused.error"
   end
   if res.refused then return nil, res.refused, res.params end
+  return M.after_move(id, to, actor, res)
+end
 
+-- A move inside a transaction the caller owns (a payment's state and the
+-- order's status in one commit): returns what M.after_move needs once the
+-- caller has committed, or { refused = key, params = } (nothing written).
+function M.move_in(tx, order_id, to, actor, opts)
+  return apply(tx, order_id, to, actor, opts)
+end
+
+-- What follows a committed move (M.move_in's result `res`): the stock's
+-- mirror, the metric, the messages. Returns the order as it is now.
+function M.after_move(id, to, actor, res)
   local o = store.load(store.pg, id)
   log.info("order moved", { order = id, from = res.from, to = to, actor = actor and actor.id })
   after_commit("stock", id, sync_stock, id, to, res)

@@ -53,6 +53,8 @@ local function dispatch(req)
   local p, files = wire.params(req)
   if not p then return wire.fail(400, "Bad Request: " .. files) end
   local status, body, headers
+  local delay = emu.delays[name:lower()] or emu.delays["*"]
+  if delay then timer.sleep(delay) end
   local fault = emu.faults[name:lower()]
   if fault and fault.n > 0 then
     fault.n = fault.n - 1
@@ -130,7 +132,7 @@ function Emulator.start(opts)
     webhook_retry_cap = opts.webhook_retry_cap or 60,
     webhook_timeout = opts.webhook_timeout or 60,
     log_calls = opts.log_calls ~= false,
-    faults = {},
+    faults = {}, delays = {},
     calls = {},
     stats = { calls = 0, by_method = {}, rate_limited = 0, uploads = 0,
               webhook_posts = 0, webhook_failures = 0, expired = 0,
@@ -425,6 +427,12 @@ end
 function Emulator:hold(method, n, seconds)
   self.faults[method:lower()] = { n = n, hold = seconds, status = 502,
     body = { ok = false, error_code = 502, description = "Bad Gateway" } }
+end
+
+-- Makes every call of `method` ("*": of any method) wait `seconds`
+-- before it is answered, as a slow Bot API would; nil seconds: no wait.
+function Emulator:slow(method, seconds)
+  self.delays[method:lower()] = seconds
 end
 
 -- Method calls the bot made (when log_calls is on), optionally only `name`.

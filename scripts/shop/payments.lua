@@ -1,0 +1,35 @@
+-- scripts/shop/payments.lua — online payments, the domain: Payme's and
+-- Click's transactions (their HTTP handlers are scripts/app/payme.lua and
+-- click.lua), the links the customer pays by, and the accountant's day.
+--
+--   payments.payme.check_perform / create / perform / cancel / check / statement(params)
+--   payments.click.prepare / complete(params)        shop/payments/payme.lua, click.lua
+--   payments.payme_key() / payments.change_payme_key(new)   shop/payments/keys.lua
+--   payments.offer(order) -> { "payme", "click" } | {}, why
+--   payments.link(provider, order, { lang =, return_url = }) -> url | nil, why
+--   payments.day("YYYY-MM-DD") -> { payments, refunds_owed, mismatches }
+--   payments.on(fn)      fn({ kind = "paid" | "failed" | "refunded", order_id =, provider = })
+--                        after each commit, in a unit of work of its own
+--   payments.record(call)     stores a provider's call (shop/payments/calls.lua)
+--
+-- The order's side (DESIGN.md §4): an order awaiting online payment is
+-- `pending` with payment_status `pending`; performing moves it to `paid`
+-- through the order flow in the payment's own transaction; Payme's cancel
+-- after perform marks it `refunded` and cancels it if no florist has
+-- started on it. One unfinished attempt per order, one performed.
+local links = require "shop.payments.links"
+local keys = require "shop.payments.keys"
+
+return {
+  payme = require "shop.payments.payme",
+  click = require "shop.payments.click",
+  payme_key = keys.current,
+  change_payme_key = keys.change,
+  offer = links.offer,
+  link = links.link,
+  enabled = links.enabled,
+  day = require("shop.payments.day").day,
+  on = require("shop.payments.settle").on,
+  record = require("shop.payments.calls").record,
+  owe = require("shop.payments.store").owe,
+}
