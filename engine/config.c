@@ -268,7 +268,6 @@ int config_from_env(config_t *cfg, int needs, char *err, size_t errlen) {
   }
   cfg->media_dir = env("MEDIA_DIR");
   cfg->ssl_cert_file = env("SSL_CERT_FILE");
-  cfg->bench_routes = (v = env("GULDASTA_BENCH_ROUTES")) && strcmp(v, "0") != 0;
   cfg->watch_files = !((v = env("GULDASTA_WATCH")) && strcmp(v, "0") == 0);
   return 0;
 }

@@ -31,7 +31,6 @@ typedef struct config {
   const char *ssl_cert_file;   /* SSL_CERT_FILE: the CA bundle HTTPS trusts; NULL = the system's */
   const char *media_dir;       /* MEDIA_DIR: product photos by media key; NULL = <root>/media */
   int watch_files;             /* GULDASTA_WATCH=0 turns file-change reload off (SIGHUP only) */
-  int bench_routes;            /* GULDASTA_BENCH_ROUTES=1: `make bench` routes */
 } config_t;
 
 /* What a command needs: required variables differ by sub-command. */

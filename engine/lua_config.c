@@ -55,7 +55,5 @@ int eng_open_config(lua_State *L) {
     lua_pushfstring(L, "%s/media", e->root);
     lua_setfield(L, -2, "media_dir");
   }
-  lua_pushboolean(L, c->bench_routes);
-  lua_setfield(L, -2, "bench_routes");
   return 1;
 }

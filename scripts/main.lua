@@ -13,10 +13,6 @@ http.route("GET", "/metrics", health.metrics)
 require("app.payme").install(http)
 require("app.click").install(http)
 
-if config.bench_routes then
-  require("app.bench").install()
-end
-
 -- The Telegram bot: its handler and long polling (or the webhook).
 if config.bot_token then
   require("bot").install()

@@ -2,11 +2,11 @@
 # tools/bench.sh BUILD_DIR — the body of `make bench`: HTTP throughput and
 # tail latency of a Release build, measured with wrk.
 #
-# GULDASTA_BENCH_ROUTES=1 makes the scripts add two routes: /bench/const
-# (no I/O: the cost of the HTTP server + a coroutine) and /bench/db (one
-# PostgreSQL round trip: the cost of the pool and the yield/resume). One
-# table at the end: route, requests/s, p99. wrk's full reports are kept in
-# build/services-bench/wrk-*.txt.
+# Two of the product's own routes: /metrics (no I/O: the cost of the HTTP
+# server, a coroutine and the metrics text) and /healthz (PostgreSQL and
+# Redis probed concurrently: the cost of the pools and the yield/resume).
+# One table at the end: route, requests/s, p99. wrk's full reports are
+# kept in build/services-bench/wrk-*.txt.
 #
 # Then the bot benchmarks (bench/README.md). First the production path:
 # the Bot API over HTTPS with the whole system CA bundle, the bot in webhook
@@ -30,7 +30,7 @@ bin=$(cd "$1" && pwd)
 command -v wrk >/dev/null || { echo "bench.sh: wrk not found (make deps)" >&2; exit 1; }
 svc=build/services-bench
 listen=127.0.0.1:18080
-routes=(/bench/const /bench/db)
+routes=(/metrics /healthz)
 duration=${BENCH_DURATION:-10s}
 
 serve_pid=
@@ -57,7 +57,6 @@ export SHOP_CHANNEL_ID=-1003
 export OWNER_CHAT_ID=1
 export HTTP_LISTEN=$listen
 export LOG_LEVEL=warn
-export GULDASTA_BENCH_ROUTES=1
 
 "$bin/guldasta" migrate >/dev/null
 

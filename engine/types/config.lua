@@ -25,6 +25,5 @@
 ---@field reservation_ttl integer
 ---@field pg_pool_size integer
 ---@field media_dir string
----@field bench_routes boolean
 local config = {}
 return config
