@@ -20,7 +20,10 @@ ENG_WEAK int eng_open_redis(lua_State *L);    /* lua_redis.c */
 ENG_WEAK int eng_open_http(lua_State *L);     /* lua_http.c */
 ENG_WEAK int eng_open_timer(lua_State *L);    /* lua_timer.c */
 ENG_WEAK int eng_open_crypto(lua_State *L);   /* lua_crypto.c */
-ENG_WEAK int eng_open_proc(lua_State *L);     /* lua_proc.c */
+/* The development binary's modules (engine/devkit/, guldasta-dev only):
+** absent from the product, whose weak references stay NULL. */
+ENG_WEAK int eng_open_proc(lua_State *L);     /* devkit/lua_proc.c */
+ENG_WEAK int eng_open_rawtcp(lua_State *L);   /* devkit/lua_rawtcp.c */
 ENG_WEAK int eng_open_fs(lua_State *L);       /* lua_fs.c */
 int eng_open_log(lua_State *L);               /* lua_log.c */
 int eng_open_json(lua_State *L);              /* lua_json.c */

@@ -9,7 +9,6 @@
 **   http.request{url=, method=, headers=, body=, form=, timeout=, max_body=, follow=}
 **                                          -> {status=, headers=, body=} | nil, msg, code
 **   http.get(url, opts)                    the same with method GET
-**   http.raw(host, port, bytes, timeout)   -> bytes read until close | nil, msg, code
 **
 ** Server. Routes live in the registry of the generation that registered them,
 ** so a reload brings its own set and the old one goes with the old state.

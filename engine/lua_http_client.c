@@ -1,8 +1,8 @@
 /*
 ** lua_http_client.c — the client half of the `http` module: http.request and
-** http.get over libcurl's multi interface (io/curl.c), and http.raw, raw bytes
-** over TCP for specs of malformed requests. lua_http.c opens the module and
-** calls http_client_register; the shared curl handle lives in eng->curl.
+** http.get over libcurl's multi interface (io/curl.c). lua_http.c opens the
+** module and calls http_client_register; the shared curl handle lives in
+** eng->curl.
 */
 #include <stdlib.h>
 #include <string.h>
@@ -17,7 +17,6 @@
 #include "log.h"
 #include "sched.h"
 #include "io/curl.h"
-#include "io/http_server.h"
 #include "lua_http_client.h"
 
 /* {===================================================================
@@ -320,66 +319,10 @@ static int l_get(lua_State *L) {
 
 /* }=================================================================== */
 
-/* {===================================================================
-** http.raw: bytes over TCP, for specs of malformed requests
-** ==================================================================== */
 
-typedef struct rawop {
-  sched_task *t;
-  int status;
-  buf_t got;
-} rawop_t;
-
-static void on_raw(void *ud, int status, const char *data, size_t len) {
-  rawop_t *op = ud;
-  op->status = status;
-  buf_add(&op->got, data, len);
-  sched_wake(op->t);
-}
-
-static int k_raw(lua_State *L, int status, lua_KContext ctx) {
-  (void)status;
-  rawop_t *op = (rawop_t *)ctx;
-  int n = 1;
-  if (op->status == 0 || (op->status == UV_ETIMEDOUT && op->got.len > 0)) {
-    lua_pushlstring(L, op->got.data ? op->got.data : "", op->got.len);
-  } else {
-    n = push_failure(L, uv_strerror(op->status),
-                     op->status == UV_ETIMEDOUT ? "timeout"
-                     : op->status == UV_ECONNREFUSED ? "refused"
-                                                    : "closed");
-  }
-  buf_free(&op->got);
-  free(op);
-  return n;
-}
-
-/* http.raw(host, port, bytes[, timeout]) -> what the peer sent until it
-** closed (or until the timeout, if anything came). */
-static int l_raw(lua_State *L) {
-  const char *host = luaL_checkstring(L, 1);
-  lua_Integer port = luaL_checkinteger(L, 2);
-  size_t len;
-  const char *data = luaL_checklstring(L, 3, &len);
-  double timeout = luaL_optnumber(L, 4, 5);
-  sched_task *t = sched_current(L);
-  rawop_t *op = calloc(1, sizeof *op);
-  if (!op) return luaL_error(L, "out of memory");
-  op->t = t;
-  buf_init(&op->got);
-  int rc = http_raw_exchange(eng_of(L)->loop, host, (int)port, data, len,
-                             (uint64_t)(timeout * 1000), on_raw, op);
-  if (rc != 0) {
-    free(op);
-    return push_failure(L, uv_strerror(rc), "closed");
-  }
-  return sched_wait(L, t, (lua_KContext)op, k_raw);
-}
-
-/* }=================================================================== */
 
 
 void http_client_register(lua_State *L) {
-  static const luaL_Reg fns[] = {{"request", l_request}, {"get", l_get}, {"raw", l_raw}, {NULL, NULL}};
+  static const luaL_Reg fns[] = {{"request", l_request}, {"get", l_get}, {NULL, NULL}};
   luaL_setfuncs(L, fns, 0);
 }

@@ -4,7 +4,7 @@
 -- shared as a contact; a location pin giving the zone; a double tap on
 -- Confirm making one order; and an engine killed mid-checkout (SIGKILL)
 -- and started again: the customer carries on where they were.
---   build/asan/guldasta run spec/runner.lua spec/bot_checkout_spec.lua
+--   build/asan/guldasta-dev run spec/runner.lua spec/bot_checkout_spec.lua
 local bot = require "support.bot"
 local server = require "support.server"
 local i18n = require "i18n"

@@ -5,7 +5,7 @@
 -- back verbatim, every screen edits one message (a typed answer gets a new
 -- one and the old goes), the state lives in Redis, and a valid bouquet
 -- reaches the cart with its price from rules/pricing.lua.
---   build/asan/guldasta run spec/runner.lua spec/bot_constructor_spec.lua
+--   build/asan/guldasta-dev run spec/runner.lua spec/bot_constructor_spec.lua
 local bot = require "support.bot"
 local i18n = require "i18n"
 local pg = require "pg"

@@ -15,7 +15,7 @@
 --
 -- Then the database: the order delivered, six events in order, the stock
 -- written off once with a `sale` entry, the window's place taken.
---   build/asan/guldasta run spec/runner.lua spec/bot_order_e2e_spec.lua
+--   build/asan/guldasta-dev run spec/runner.lua spec/bot_order_e2e_spec.lua
 local fx = require "support.orders"
 local bot = require "support.bot"
 local i18n = require "i18n"

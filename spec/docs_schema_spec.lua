@@ -11,7 +11,7 @@
 -- right ends. A failure lists each difference, e.g.
 --   orders.bouquet_photo is in the database but not in docs/schema.md
 --
---   build/asan/guldasta run spec/runner.lua spec/docs_schema_spec.lua
+--   build/asan/guldasta-dev run spec/runner.lua spec/docs_schema_spec.lua
 local pg = require "pg"
 local fs = require "fs"
 local json = require "json"

@@ -1,7 +1,8 @@
 -- spec/http_spec.lua — the http binding over real sockets: the server runs in
 -- this very process (http.serve on a free port), routes are registered at run
--- time, and http.request / http.raw talk to it like any client would.
+-- time, and http.request / rawtcp.exchange talk to it like any client would.
 local http = require "http"
+local rawtcp = require "rawtcp"
 local json = require "json"
 local timer = require "timer"
 local engine = require "engine"
@@ -18,7 +19,7 @@ describe("http", function()
 
   -- Raw bytes in, raw bytes out: for what no well-behaved client sends.
   local function raw(bytes)
-    return assert(http.raw("127.0.0.1", port, bytes, 3))
+    return assert(rawtcp.exchange("127.0.0.1", port, bytes, 3))
   end
 
   setup(function()

@@ -1,5 +1,5 @@
 -- spec/phone_spec.lua — scripts/shop/phone.lua, runnable alone:
---   build/asan/guldasta run spec/runner.lua spec/phone_spec.lua
+--   build/asan/guldasta-dev run spec/runner.lua spec/phone_spec.lua
 -- domain.md R-T4: every usual way of typing an Uzbek number gives one
 -- E.164 form; other lengths are refused; shown as +998 90 123 45 67.
 local phone = require "shop.phone"

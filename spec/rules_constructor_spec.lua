@@ -1,5 +1,5 @@
 -- spec/rules_constructor_spec.lua — rules/constructor.lua, runnable alone:
---   build/asan/guldasta run spec/runner.lua spec/rules_constructor_spec.lua
+--   build/asan/guldasta-dev run spec/runner.lua spec/rules_constructor_spec.lua
 local ctor = require("rules").constructor
 local i18n = require "i18n"
 

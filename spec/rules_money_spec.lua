@@ -1,5 +1,5 @@
 -- spec/rules_money_spec.lua — rules/money.lua, runnable alone:
---   build/asan/guldasta run spec/runner.lua spec/rules_money_spec.lua
+--   build/asan/guldasta-dev run spec/runner.lua spec/rules_money_spec.lua
 local money = require("rules").money
 
 describe("rules/money.lua", function()

@@ -1,5 +1,5 @@
 -- spec/rules_payments_spec.lua — rules/payments.lua, runnable alone:
---   build/asan/guldasta run spec/runner.lua spec/rules_payments_spec.lua
+--   build/asan/guldasta-dev run spec/runner.lua spec/rules_payments_spec.lua
 local payments = require("rules").payments
 
 describe("rules/payments.lua", function()

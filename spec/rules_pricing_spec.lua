@@ -1,5 +1,5 @@
 -- spec/rules_pricing_spec.lua — rules/pricing.lua, runnable alone:
---   build/asan/guldasta run spec/runner.lua spec/rules_pricing_spec.lua
+--   build/asan/guldasta-dev run spec/runner.lua spec/rules_pricing_spec.lua
 local pricing = require("rules").pricing
 local i18n = require "i18n"
 

@@ -1,5 +1,5 @@
 -- spec/rules_slots_spec.lua — rules/slots.lua, runnable alone:
---   build/asan/guldasta run spec/runner.lua spec/rules_slots_spec.lua
+--   build/asan/guldasta-dev run spec/runner.lua spec/rules_slots_spec.lua
 local slots = require("rules").slots
 local i18n = require "i18n"
 

@@ -1,8 +1,8 @@
 -- spec/runner.lua — runs busted inside the engine, so specs use the real
 -- bindings against the private PostgreSQL and Redis of the test run:
 --
---   guldasta run spec/runner.lua                 every spec under spec/
---   guldasta run spec/runner.lua spec/pg_spec.lua [busted options]
+--   guldasta-dev run spec/runner.lua                 every spec under spec/
+--   guldasta-dev run spec/runner.lua spec/pg_spec.lua [busted options]
 --
 -- The whole suite is one unit of work; bindings yield it while I/O is pending.
 local config = require "config"

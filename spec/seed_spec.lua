@@ -3,7 +3,7 @@
 -- the first run loads everything and paints the photos, the second finds
 -- nothing to do, and a third repairs what was changed behind its back.
 --
---   build/asan/guldasta run spec/runner.lua spec/seed_spec.lua
+--   build/asan/guldasta-dev run spec/runner.lua spec/seed_spec.lua
 local pg = require "pg"
 local fs = require "fs"
 local proc = require "proc"

@@ -7,7 +7,7 @@
 -- start, answer, survive a stop-pg/start-pg with their data, and stop; and
 -- `stop` must leave nothing behind in /tmp.
 --
---   build/asan/guldasta run spec/runner.lua spec/services_private_dir_spec.lua
+--   build/asan/guldasta-dev run spec/runner.lua spec/services_private_dir_spec.lua
 --
 -- Only meaningful as root: any other user runs PostgreSQL as itself.
 local proc = require "proc"

@@ -9,7 +9,7 @@
 -- keyboard must be drawn and its request_contact button share a contact,
 -- and the page's icon must be there.
 --
---   build/asan/guldasta run spec/runner.lua spec/sim_browser_spec.lua
+--   build/asan/guldasta-dev run spec/runner.lua spec/sim_browser_spec.lua
 --
 -- Needs node, node_modules/playwright-core and /usr/bin/chromium
 -- (tools/deps.sh installs them). The test prints which node (path and

@@ -1,6 +1,6 @@
 -- spec/slot_book_spec.lua — booking delivery windows and promo codes in
 -- PostgreSQL (scripts/shop/slot_book.lua, scripts/shop/promo.lua), runnable
--- alone:  build/asan/guldasta run spec/runner.lua spec/slot_book_spec.lua
+-- alone:  build/asan/guldasta-dev run spec/runner.lua spec/slot_book_spec.lua
 --
 -- R-S4: a window of capacity 3 and four customers confirming at the same
 -- moment: three get a place, one is told the window is full; a cancelled

@@ -62,7 +62,7 @@ export LOG_LEVEL=warn
 
 bot_bench() {
     echo "bench: the bot, emulator over plain HTTP (bench/bot_bench.lua) ..." >&2
-    BENCH_LOG_DIR=$PWD/$svc "$bin/guldasta" run bench/bot_bench.lua
+    BENCH_LOG_DIR=$PWD/$svc "$bin/guldasta-dev" run bench/bot_bench.lua
 }
 peer_bench() {
     echo "bench: the bot against a grammY bot, Bot API over HTTPS (tools/bench_peer.sh) ..." >&2
@@ -70,7 +70,7 @@ peer_bench() {
 }
 order_bench() {
     echo "bench: the orders (bench/order_bench.lua) ..." >&2
-    BENCH_LOG_DIR=$PWD/$svc "$bin/guldasta" run bench/order_bench.lua
+    BENCH_LOG_DIR=$PWD/$svc "$bin/guldasta-dev" run bench/order_bench.lua
 }
 if [ "$only_bot" = bot ]; then
     if [ "${BENCH_BOT_API:-https}" = emulator ]; then bot_bench; else peer_bench; fi

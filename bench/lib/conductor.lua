@@ -34,7 +34,9 @@ function M.say(...) io.stderr:write(string.format(...), "\n") end
 function M.new(o)
   local token = "bench" .. crypto.hex(crypto.random_bytes(6)) .. ":x"
   return setmetatable({
-    exe = engine.executable(), root = config.root, logdir = os.getenv("BENCH_LOG_DIR") or "/tmp",
+    -- the load runs on guldasta-dev (it needs proc); the engine measured
+    -- is the product binary beside it, as shipped
+    exe = engine.executable(), product = (engine.executable():gsub("%-dev$", "")), root = config.root, logdir = os.getenv("BENCH_LOG_DIR") or "/tmp",
     logs = o.logs, load = o.load, token = token,
     -- what every process started here gets (and `guldasta seed`)
     env = { GULDASTA_ROOT = config.root, BOT_TOKEN = token, LOG_LEVEL = "warn" },
@@ -111,7 +113,7 @@ function Conductor:start_serve(api_url, webhook, extra)
     end
     for k, v in pairs(extra or {}) do env[k] = v end
     for k, v in pairs(self.env) do env[k] = v end
-    local p = assert(proc.spawn({ self.exe, "serve" }, { env = env, stdout = log, stderr = log, cwd = self.root }))
+    local p = assert(proc.spawn({ self.product, "serve" }, { env = env, stdout = log, stderr = log, cwd = self.root }))
     local f = io.open(self:log("serve.pid"), "w")
     if f then f:write(p:pid(), "\n") f:close() end
     wait_http(url .. "/healthz", p, 20, "guldasta serve")

@@ -10,7 +10,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "io/proc.h"
+#include "devkit/proc.h"
 #include "check.h"
 
 

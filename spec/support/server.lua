@@ -70,6 +70,16 @@ function M.remove_root(dir)
   if dir and dir:match("^/tmp/") then proc.run({ "rm", "-rf", dir }) end
 end
 
+-- The product binary beside the one running the specs (guldasta-dev, the
+-- same engine with the development modules): `serve` is run as shipped.
+function M.product_executable()
+  local exe = engine.executable()
+  local product = exe:gsub("%-dev$", "")
+  local fs = require "fs"
+  if product ~= exe and fs.stat(product) then return product end
+  return exe
+end
+
 -- opts.root (default: the repository), opts.env (extra variables).
 function M.start(opts)
   opts = opts or {}
@@ -79,7 +89,7 @@ function M.start(opts)
     local log_path = os.tmpname()
     local env = { HTTP_LISTEN = "127.0.0.1:" .. port, GULDASTA_ROOT = root, LOG_LEVEL = "info" }
     for k, v in pairs(opts.env or {}) do env[k] = v end
-    local p = assert(proc.spawn({ engine.executable(), "serve" },
+    local p = assert(proc.spawn({ M.product_executable(), "serve" },
       { env = env, stdout = log_path, stderr = log_path }))
     local s = setmetatable({ proc = p, url = "http://127.0.0.1:" .. port, port = port,
                              log_path = log_path, root = root }, Server)
