@@ -21,7 +21,7 @@ typedef struct eng {
   char root[4096];           /* project root: scripts/, rules/, templates/, migrations/ */
   void *pg;                  /* pg_pool_t*, created on first use (lua_pg.c) */
   void *redis;               /* rds_client_t*, created on first use (lua_redis.c) */
-  void *curl;                /* curl_multi_t*, created on first use (lua_http.c) */
+  void *curl;                /* curl_pool_t*, created on first use (lua_http.c) */
   void *http_server;         /* http_server_t* while serving */
   char entry[256];           /* script a generation starts from ("" = none) */
   int exit_code;             /* what `guldasta run` exits with */

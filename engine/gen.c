@@ -22,7 +22,7 @@
 #include "metrics.h"
 #include "profile.h"
 #include "sandbox.h"
-#include "sched.h"
+#include "scheduler.h"
 #include "snapshot.h"
 
 typedef struct retire_cb {

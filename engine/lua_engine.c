@@ -18,7 +18,7 @@
 #include "gen.h"
 #include "metrics.h"
 #include "sandbox.h"
-#include "sched.h"
+#include "scheduler.h"
 
 #define SPAWN_MT "engine.spawn_handle"
 

@@ -23,7 +23,7 @@
 #include "bindings.h"
 #include "eng.h"
 #include "io/fs.h"
-#include "sched.h"
+#include "scheduler.h"
 
 /* "ENOENT" -> "enoent": the short lowercase codes scripts branch on. */
 static void push_code(lua_State *L, int status) {

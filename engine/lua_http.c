@@ -30,7 +30,7 @@
 #include "gen.h"
 #include "log.h"
 #include "metrics.h"
-#include "sched.h"
+#include "scheduler.h"
 #include "io/curl.h"
 #include "io/http_server.h"
 #include "lua_http_client.h"
@@ -537,9 +537,9 @@ void eng_close_http(eng_t *e) {
     e->http_server = NULL;
   }
   if (e->curl) {
-    curl_multi_t *m = e->curl;
+    curl_pool_t *m = e->curl;
     e->curl = NULL;
-    curl_multi_destroy(m);
+    curl_pool_destroy(m);
   }
 }
 

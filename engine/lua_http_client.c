@@ -15,7 +15,7 @@
 #include "gen.h"
 #include "json_decode.h"
 #include "log.h"
-#include "sched.h"
+#include "scheduler.h"
 #include "io/curl.h"
 #include "lua_http_client.h"
 
@@ -29,9 +29,9 @@ typedef struct creq {
   int opts; /* stack index of the request's table */
 } creq_t;
 
-static curl_multi_t *multi_of(lua_State *L) {
+static curl_pool_t *multi_of(lua_State *L) {
   eng_t *e = eng_of(L);
-  if (!e->curl && !e->stopping) e->curl = curl_multi_create(e->loop);
+  if (!e->curl && !e->stopping) e->curl = curl_pool_create(e->loop);
   return e->curl;
 }
 
@@ -258,7 +258,7 @@ static int do_request(lua_State *L, int opts) {
   check_headers(L, opts);
   sched_task *t = sched_current(L);
 
-  curl_multi_t *m = multi_of(L);
+  curl_pool_t *m = multi_of(L);
   if (!m) return push_failure(L, "the engine is stopping", "closed");
   curl_xfer_t *x = curl_xfer_new(m);
   creq_t *op = x ? malloc(sizeof *op) : NULL;

@@ -9,7 +9,7 @@
 #include "bindings.h"
 #include "buf.h"
 #include "log.h"
-#include "sched.h"
+#include "scheduler.h"
 
 static void add_value(lua_State *L, buf_t *b, int idx) {
   switch (lua_type(L, idx)) {

@@ -30,7 +30,7 @@
 #include <lualib.h>
 
 #include "bindings.h"
-#include "sched.h"
+#include "scheduler.h"
 #include "io/pg.h"
 #include "lua_pg_result.h"
 

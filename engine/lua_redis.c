@@ -24,7 +24,7 @@
 #include <openssl/evp.h>
 
 #include "bindings.h"
-#include "sched.h"
+#include "scheduler.h"
 #include "io/redis.h"
 
 #define SCRIPT_MT "guldasta.redis.script"

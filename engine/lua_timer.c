@@ -35,7 +35,7 @@
 #include "io/timeofday.h"
 #include "log.h"
 #include "metrics.h"
-#include "sched.h"
+#include "scheduler.h"
 #include "timer_signal.h"
 
 #define TIMER_MT "guldasta.timer"

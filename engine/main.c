@@ -19,7 +19,7 @@
 #include "io/tls_ca.h"
 #include "log.h"
 #include "reload.h"
-#include "sched.h"
+#include "scheduler.h"
 
 static eng_t *the_engine;
 eng_t *eng_instance(void) { return the_engine; }

@@ -23,7 +23,7 @@
 
 #include "bindings.h"
 #include "eng.h"
-#include "sched.h"
+#include "scheduler.h"
 #include "timer_signal.h"
 
 #define SIGNAL_MT "guldasta.timer.signal"

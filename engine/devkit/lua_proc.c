@@ -34,7 +34,7 @@
 #include "eng.h"
 #include "gen.h"
 #include "devkit/proc.h"
-#include "sched.h"
+#include "scheduler.h"
 
 #define PROC_MT "guldasta.proc"
 

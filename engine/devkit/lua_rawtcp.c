@@ -15,7 +15,7 @@
 #include "bindings.h"
 #include "buf.h"
 #include "eng.h"
-#include "sched.h"
+#include "scheduler.h"
 #include "io/http_server.h"
 
 static int push_failure(lua_State *L, const char *msg, const char *code) {

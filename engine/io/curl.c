@@ -49,7 +49,7 @@
 enum { X_NEW, X_RUNNING, X_DONE };
 
 struct curl_xfer {
-  curl_multi_t *m;
+  curl_pool_t *m;
   CURL *easy;
   struct curl_slist *hdrs;
   curl_mime *mime;
@@ -94,7 +94,7 @@ static void count_request(const curl_xfer_t *x, long new_connections) {
 ** ==================================================================== */
 
 static void unlink_running(curl_xfer_t *x) {
-  curl_multi_t *m = x->m;
+  curl_pool_t *m = x->m;
   if (x->prev) x->prev->next = x->next;
   else m->running = x->next;
   if (x->next) x->next->prev = x->prev;
@@ -161,7 +161,7 @@ static void finish(curl_xfer_t *x, CURLcode rc, const char *code, const char *ms
   x->fn(x, x->ud);                    /* may free x */
 }
 
-void curlx_check_done(curl_multi_t *m) {
+void curl_uv_check_done(curl_pool_t *m) {
   CURLMsg *msg;
   int left;
   while ((msg = curl_multi_info_read(m->multi, &left))) {
@@ -176,7 +176,7 @@ void curlx_check_done(curl_multi_t *m) {
 /* libcurl enforces CURLOPT_TIMEOUT_MS itself; this catches the case where it
 ** would not (a resolver stuck in a thread it cannot interrupt). */
 static void on_watchdog(uv_timer_t *t) {
-  curl_multi_t *m = t->data;
+  curl_pool_t *m = t->data;
   uint64_t now = uv_now(m->loop);
   for (curl_xfer_t *x = m->running, *next; x; x = next) {
     next = x->next;
@@ -188,13 +188,13 @@ static void on_watchdog(uv_timer_t *t) {
 ** Multi
 ** ==================================================================== */
 
-curl_multi_t *curl_multi_create(uv_loop_t *loop) {
+curl_pool_t *curl_pool_create(uv_loop_t *loop) {
   static int global_done;
   if (!global_done) {
     if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) return NULL;
     global_done = 1;
   }
-  curl_multi_t *m = calloc(1, sizeof *m);
+  curl_pool_t *m = calloc(1, sizeof *m);
   if (!m) return NULL;
   m->multi = curl_multi_init();
   if (!m->multi) {
@@ -207,9 +207,9 @@ curl_multi_t *curl_multi_create(uv_loop_t *loop) {
   uv_timer_init(loop, &m->watchdog);
   m->timer.data = m->watchdog.data = m;
   m->handles = 2;
-  curl_multi_setopt(m->multi, CURLMOPT_SOCKETFUNCTION, curlx_socket_cb);
+  curl_multi_setopt(m->multi, CURLMOPT_SOCKETFUNCTION, curl_uv_socket_cb);
   curl_multi_setopt(m->multi, CURLMOPT_SOCKETDATA, m);
-  curl_multi_setopt(m->multi, CURLMOPT_TIMERFUNCTION, curlx_timer_cb);
+  curl_multi_setopt(m->multi, CURLMOPT_TIMERFUNCTION, curl_uv_timer_cb);
   curl_multi_setopt(m->multi, CURLMOPT_TIMERDATA, m);
   curl_multi_setopt(m->multi, CURLMOPT_MAXCONNECTS, (long)MAX_CONNECTS);
   metrics_help("guldasta_http_client_requests_total", "counter", "HTTP client requests finished, by scheme");
@@ -218,9 +218,9 @@ curl_multi_t *curl_multi_create(uv_loop_t *loop) {
   return m;
 }
 
-int curl_multi_running(const curl_multi_t *m) { return m->nrunning; }
+int curl_pool_running(const curl_pool_t *m) { return m->nrunning; }
 
-void curl_multi_destroy(curl_multi_t *m) {
+void curl_pool_destroy(curl_pool_t *m) {
   if (!m || m->destroyed) return;
   m->destroyed = 1;                   /* on_done may not start new transfers */
   while (m->running) finish(m->running, CURLE_ABORTED_BY_CALLBACK, "closed", "client closed");
@@ -234,12 +234,12 @@ void curl_multi_destroy(curl_multi_t *m) {
   m->nidle = 0;
   curl_multi_cleanup(m->multi);       /* may still report sockets to remove */
   m->multi = NULL;
-  while (m->socks) curlx_sock_drop(m, m->socks);
+  while (m->socks) curl_uv_sock_drop(m, m->socks);
   free(m->byfd);
   m->byfd = NULL;
   m->nbyfd = 0;
-  uv_close((uv_handle_t *)&m->timer, curlx_on_handle_closed);
-  uv_close((uv_handle_t *)&m->watchdog, curlx_on_handle_closed);
+  uv_close((uv_handle_t *)&m->timer, curl_uv_on_handle_closed);
+  uv_close((uv_handle_t *)&m->watchdog, curl_uv_on_handle_closed);
 }
 
 /* ====================================================================
@@ -338,9 +338,9 @@ static void easy_defaults(curl_xfer_t *x) {
   curl_easy_setopt(e, CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
   curl_easy_setopt(e, CURLOPT_USERAGENT, "guldasta/1");
   curl_easy_setopt(e, CURLOPT_TCP_NODELAY, 1L);
-  curl_easy_setopt(e, CURLOPT_OPENSOCKETFUNCTION, curlx_opensocket_cb);
+  curl_easy_setopt(e, CURLOPT_OPENSOCKETFUNCTION, curl_uv_opensocket_cb);
   curl_easy_setopt(e, CURLOPT_OPENSOCKETDATA, x->m);
-  curl_easy_setopt(e, CURLOPT_CLOSESOCKETFUNCTION, curlx_closesocket_cb);
+  curl_easy_setopt(e, CURLOPT_CLOSESOCKETFUNCTION, curl_uv_closesocket_cb);
   curl_easy_setopt(e, CURLOPT_CLOSESOCKETDATA, x->m);
   if (!proxy_in_env()) curl_easy_setopt(e, CURLOPT_PROXY, "");
   /* TLS: the process's one certificate store (tls_ca.h) instead of the
@@ -412,7 +412,7 @@ static void xfer_destroy(curl_xfer_t *x) {
 ** transfers are kept instead, up to POOL_MAX, with curl_easy_reset: the
 ** connection and DNS caches live in the multi, so nothing is lost, and the
 ** buffers keep their capacity unless one grew unusually big. */
-curl_xfer_t *curl_xfer_new(curl_multi_t *m) {
+curl_xfer_t *curl_xfer_new(curl_pool_t *m) {
   curl_xfer_t *x = m->idle;
   if (x) {
     m->idle = x->next;
@@ -525,7 +525,7 @@ static int apply_request(curl_xfer_t *x) {
 }
 
 static void link_running(curl_xfer_t *x) {
-  curl_multi_t *m = x->m;
+  curl_pool_t *m = x->m;
   x->state = X_RUNNING;
   x->deadline = uv_now(m->loop) + x->timeout_ms + WATCHDOG_SLACK_MS;
   x->next = m->running;
@@ -553,7 +553,7 @@ static int plain_http(const curl_xfer_t *x) {
 }
 
 int curl_xfer_start(curl_xfer_t *x, curl_done_fn fn, void *ud) {
-  curl_multi_t *m = x->m;
+  curl_pool_t *m = x->m;
   if (x->state != X_NEW || m->destroyed) {
     x->res.code = "closed";
     x->res.error = "client closed";
@@ -598,7 +598,7 @@ const curl_result_t *curl_xfer_result(const curl_xfer_t *x) { return &x->res; }
 
 void curl_xfer_free(curl_xfer_t *x) {
   if (!x) return;
-  curl_multi_t *m = x->m;
+  curl_pool_t *m = x->m;
   if (x->state == X_RUNNING) {
     if (x->h1) h1_cancel(x->h1);
     else curl_multi_remove_handle(m->multi, x->easy);
@@ -608,7 +608,7 @@ void curl_xfer_free(curl_xfer_t *x) {
   m->nxfers--;
   if (m->destroyed || m->nidle >= POOL_MAX) {
     xfer_destroy(x);
-    curlx_multi_maybe_free(m);
+    curl_uv_multi_maybe_free(m);
     return;
   }
   if (x->easy_used) curl_easy_reset(x->easy);   /* drops its references to hdrs and mime */

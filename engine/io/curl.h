@@ -1,6 +1,6 @@
 /*
 ** curl.h — HTTP(S) client: libcurl's multi interface driven by the libuv loop.
-** No Lua. One curl_multi_t per process (it keeps the connection cache, so
+** No Lua. One curl_pool_t per process (it keeps the connection cache, so
 ** repeated calls to the same host reuse connections); any number of
 ** transfers run on it at once.
 **
@@ -16,7 +16,7 @@
 ** on_done runs from a libuv callback at the loop's top level, never inside a
 ** libcurl call, and never synchronously inside curl_xfer_start. A transfer
 ** always ends: libcurl's own timeout, a watchdog a little later in case
-** libcurl does not, or curl_multi_destroy (code "closed").
+** libcurl does not, or curl_pool_destroy (code "closed").
 **
 ** curl_xfer_free on a running transfer abandons it: on_done is not called.
 */
@@ -29,7 +29,7 @@
 
 #include "buf.h"
 
-typedef struct curl_multi curl_multi_t;
+typedef struct curl_pool curl_pool_t;
 typedef struct curl_xfer curl_xfer_t;
 typedef void (*curl_done_fn)(curl_xfer_t *x, void *ud);
 
@@ -45,14 +45,14 @@ typedef struct curl_result {
   int nheaders;
 } curl_result_t;
 
-curl_multi_t *curl_multi_create(uv_loop_t *loop);
+curl_pool_t *curl_pool_create(uv_loop_t *loop);
 /* Ends every running transfer with code "closed" (their on_done runs before
 ** this returns: it is not a libcurl callback) and frees the multi once its
 ** libuv handles have closed. */
-void curl_multi_destroy(curl_multi_t *m);
-int curl_multi_running(const curl_multi_t *m);
+void curl_pool_destroy(curl_pool_t *m);
+int curl_pool_running(const curl_pool_t *m);
 
-curl_xfer_t *curl_xfer_new(curl_multi_t *m);
+curl_xfer_t *curl_xfer_new(curl_pool_t *m);
 /* 0, or -1 when the URL is not http(s) or has bytes libcurl refuses. */
 int curl_xfer_set_url(curl_xfer_t *x, const char *url);
 /* "GET" (default), "POST", "PUT", "PATCH", "DELETE", "HEAD", ... */

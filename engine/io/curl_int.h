@@ -11,7 +11,7 @@
 #include "io/curl.h"
 #include "io/http1.h"
 
-struct curl_multi {
+struct curl_pool {
   uv_loop_t *loop;
   CURLM *multi;
   uv_timer_t timer;                   /* libcurl's timeout */
@@ -32,7 +32,7 @@ struct curl_multi {
 typedef struct sock {
   uv_poll_t poll;
   curl_socket_t fd;
-  curl_multi_t *m;
+  curl_pool_t *m;
   int events;                         /* what the poll handle watches now */
   int owned;                          /* opened by opensocket_cb: we see its close */
   int parked;                         /* a kept-alive connection no transfer uses */
@@ -40,15 +40,15 @@ typedef struct sock {
 } sock_t;
 
 /* curl_uv.c: handed to libcurl as its callbacks */
-int curlx_socket_cb(CURL *easy, curl_socket_t fd, int what, void *userp, void *socketp);
-int curlx_timer_cb(CURLM *multi, long timeout_ms, void *userp);
-curl_socket_t curlx_opensocket_cb(void *clientp, curlsocktype purpose, struct curl_sockaddr *a);
-int curlx_closesocket_cb(void *clientp, curl_socket_t fd);
+int curl_uv_socket_cb(CURL *easy, curl_socket_t fd, int what, void *userp, void *socketp);
+int curl_uv_timer_cb(CURLM *multi, long timeout_ms, void *userp);
+curl_socket_t curl_uv_opensocket_cb(void *clientp, curlsocktype purpose, struct curl_sockaddr *a);
+int curl_uv_closesocket_cb(void *clientp, curl_socket_t fd);
 /* curl_uv.c: closing */
-void curlx_sock_drop(curl_multi_t *m, sock_t *s);
-void curlx_on_handle_closed(uv_handle_t *h);
-void curlx_multi_maybe_free(curl_multi_t *m);
+void curl_uv_sock_drop(curl_pool_t *m, sock_t *s);
+void curl_uv_on_handle_closed(uv_handle_t *h);
+void curl_uv_multi_maybe_free(curl_pool_t *m);
 /* curl.c: collects finished transfers after libcurl ran */
-void curlx_check_done(curl_multi_t *m);
+void curl_uv_check_done(curl_pool_t *m);
 
 #endif

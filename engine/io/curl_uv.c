@@ -19,7 +19,7 @@ static void sock_watch(sock_t *s, int events);
 
 static void on_poll(uv_poll_t *h, int status, int events) {
   sock_t *s = h->data;
-  curl_multi_t *m = s->m;
+  curl_pool_t *m = s->m;
   if (s->parked) {                    /* the peer closed an idle connection */
     sock_watch(s, 0);                 /* libcurl finds out when it next looks */
     return;
@@ -34,14 +34,14 @@ static void on_poll(uv_poll_t *h, int status, int events) {
   }
   int running;
   curl_multi_socket_action(m->multi, s->fd, flags, &running);   /* may free s */
-  curlx_check_done(m);
+  curl_uv_check_done(m);
 }
 
 static void on_timer(uv_timer_t *t) {
-  curl_multi_t *m = t->data;
+  curl_pool_t *m = t->data;
   int running;
   curl_multi_socket_action(m->multi, CURL_SOCKET_TIMEOUT, 0, &running);
-  curlx_check_done(m);
+  curl_uv_check_done(m);
 }
 
 /* ====================================================================
@@ -50,25 +50,25 @@ static void on_timer(uv_timer_t *t) {
 
 /* A destroyed multi goes once its libuv handles are closed and the last
 ** transfer handed out is freed: curl_xfer_free still needs it. */
-void curlx_multi_maybe_free(curl_multi_t *m) {
+void curl_uv_multi_maybe_free(curl_pool_t *m) {
   if (m->destroyed && m->handles == 0 && m->nxfers == 0) free(m);
 }
 
-void curlx_on_handle_closed(uv_handle_t *h) {
-  curl_multi_t *m = h->data;
+void curl_uv_on_handle_closed(uv_handle_t *h) {
+  curl_pool_t *m = h->data;
   m->handles--;
-  curlx_multi_maybe_free(m);
+  curl_uv_multi_maybe_free(m);
 }
 
 static void on_sock_closed(uv_handle_t *h) {
   sock_t *s = h->data;
-  curl_multi_t *m = s->m;
+  curl_pool_t *m = s->m;
   free(s);
   m->handles--;
-  curlx_multi_maybe_free(m);
+  curl_uv_multi_maybe_free(m);
 }
 
-void curlx_sock_drop(curl_multi_t *m, sock_t *s) {
+void curl_uv_sock_drop(curl_pool_t *m, sock_t *s) {
   if (s->prev) s->prev->next = s->next;
   else m->socks = s->next;
   if (s->next) s->next->prev = s->prev;
@@ -77,7 +77,7 @@ void curlx_sock_drop(curl_multi_t *m, sock_t *s) {
   uv_close((uv_handle_t *)&s->poll, on_sock_closed);
 }
 
-static sock_t *sock_new(curl_multi_t *m, curl_socket_t fd) {
+static sock_t *sock_new(curl_pool_t *m, curl_socket_t fd) {
   sock_t *s = calloc(1, sizeof *s);
   if (!s) return NULL;
   if (uv_poll_init_socket(m->loop, &s->poll, fd) != 0) {
@@ -103,7 +103,7 @@ static void sock_watch(sock_t *s, int events) {
   else uv_poll_stop(&s->poll);
 }
 
-static sock_t *owned_sock(curl_multi_t *m, curl_socket_t fd) {
+static sock_t *owned_sock(curl_pool_t *m, curl_socket_t fd) {
   return fd >= 0 && (size_t)fd < m->nbyfd ? m->byfd[fd] : NULL;
 }
 
@@ -119,8 +119,8 @@ static sock_t *owned_sock(curl_multi_t *m, curl_socket_t fd) {
 ** checks the connection before reusing it. Sockets we do not see closed (the
 ** resolver's) keep the old way: the poll handle goes on REMOVE, before the
 ** descriptor can be closed and its number reused. */
-curl_socket_t curlx_opensocket_cb(void *clientp, curlsocktype purpose, struct curl_sockaddr *a) {
-  curl_multi_t *m = clientp;
+curl_socket_t curl_uv_opensocket_cb(void *clientp, curlsocktype purpose, struct curl_sockaddr *a) {
+  curl_pool_t *m = clientp;
   curl_socket_t fd = socket(a->family, a->socktype, a->protocol);
   if (fd == CURL_SOCKET_BAD || purpose != CURLSOCKTYPE_IPCXN || m->destroyed) return fd;
   if ((size_t)fd >= m->nbyfd) {
@@ -141,25 +141,25 @@ curl_socket_t curlx_opensocket_cb(void *clientp, curlsocktype purpose, struct cu
 
 /* libcurl has already said REMOVE for the socket (Curl_multi_closed runs
 ** before this): the poll handle goes while the descriptor is still ours. */
-int curlx_closesocket_cb(void *clientp, curl_socket_t fd) {
-  curl_multi_t *m = clientp;
+int curl_uv_closesocket_cb(void *clientp, curl_socket_t fd) {
+  curl_pool_t *m = clientp;
   sock_t *s = owned_sock(m, fd);
   if (s) {
     if (!s->parked && m->multi && !m->destroyed) curl_multi_assign(m->multi, fd, NULL);
-    curlx_sock_drop(m, s);
+    curl_uv_sock_drop(m, s);
   }
   return close(fd);
 }
 
-int curlx_socket_cb(CURL *easy, curl_socket_t fd, int what, void *userp, void *socketp) {
+int curl_uv_socket_cb(CURL *easy, curl_socket_t fd, int what, void *userp, void *socketp) {
   (void)easy;
-  curl_multi_t *m = userp;
+  curl_pool_t *m = userp;
   sock_t *s = socketp;
   if (what == CURL_POLL_REMOVE) {
     if (s) {
       curl_multi_assign(m->multi, fd, NULL);
       if (!s->owned) {
-        curlx_sock_drop(m, s);
+        curl_uv_sock_drop(m, s);
       } else if (!s->parked) {
         s->parked = 1;
         uv_unref((uv_handle_t *)&s->poll);
@@ -183,9 +183,9 @@ int curlx_socket_cb(CURL *easy, curl_socket_t fd, int what, void *userp, void *s
   return 0;
 }
 
-int curlx_timer_cb(CURLM *multi, long timeout_ms, void *userp) {
+int curl_uv_timer_cb(CURLM *multi, long timeout_ms, void *userp) {
   (void)multi;
-  curl_multi_t *m = userp;
+  curl_pool_t *m = userp;
   if (timeout_ms < 0) uv_timer_stop(&m->timer);
   else uv_timer_start(&m->timer, on_timer, (uint64_t)timeout_ms, 0);
   return 0;

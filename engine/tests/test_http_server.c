@@ -19,7 +19,7 @@ static const char *current = "";
 
 static uv_loop_t *loop;
 static http_server_t *server;
-static curl_multi_t *multi;
+static curl_pool_t *multi;
 static int port;
 static int late_answers, auto_answers, requests_seen;
 
@@ -441,7 +441,7 @@ static void test_close_with_running(void) {
   result_t r;
   start(xfer("GET", "/slow?300", 10000), &r);
   uv_run(loop, UV_RUN_NOWAIT);
-  curl_multi_destroy(multi);
+  curl_pool_destroy(multi);
   CHECK(r.done);
   CHECK(r.code && strcmp(r.code, "closed") == 0);
   multi = NULL;
@@ -458,7 +458,7 @@ int main(void) {
   }
   port = http_server_port(server);
   CHECK(port > 0);
-  multi = curl_multi_create(loop);
+  multi = curl_pool_create(loop);
 
   /* a second server on the same port: SO_REUSEPORT */
   http_server_t *twin = http_server_new(loop, handler, NULL);
@@ -477,7 +477,7 @@ int main(void) {
 
   /* Closing with requests in flight: a grace period lets one finish... */
   current = "close with grace";
-  multi = curl_multi_create(loop);
+  multi = curl_pool_create(loop);
   result_t graced, dropped;
   start(xfer("GET", "/slow?100", 5000), &graced);
   spin(30);
@@ -499,7 +499,7 @@ int main(void) {
   CHECK(dropped.code && strcmp(dropped.code, "closed") == 0);
   spin(150);
   CHECK(late_answers == late + 1);
-  curl_multi_destroy(multi);
+  curl_pool_destroy(multi);
 
   uv_run(loop, UV_RUN_DEFAULT);
   current = "loop dry";

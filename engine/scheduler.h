@@ -1,5 +1,5 @@
 /*
-** sched.h — the scheduler: one Lua coroutine per unit of work.
+** scheduler.h — the scheduler: one Lua coroutine per unit of work.
 **
 ** A unit of work (an HTTP request, a Telegram update, a timer tick, the body of
 ** `guldasta run`) is a sched_task: a coroutine anchored in its generation's
@@ -27,8 +27,8 @@
 ** library callback that fires synchronously (hiredis's free, libcurl's timer
 ** callback) can never re-enter Lua.
 */
-#ifndef SCHED_H
-#define SCHED_H
+#ifndef SCHEDULER_H
+#define SCHEDULER_H
 
 #include <stdint.h>
 #include <lua.h>

@@ -1,5 +1,5 @@
 /*
-** sched.c — one coroutine per unit of work, resumed only from the loop's top
+** scheduler.c — one coroutine per unit of work, resumed only from the loop's top
 ** level.
 **
 ** A task is born with sched_new (a thread anchored in its generation's
@@ -22,7 +22,7 @@
 #include "log.h"
 #include "metrics.h"
 #include "profile.h"
-#include "sched.h"
+#include "scheduler.h"
 
 #define SCHED_MAGIC 0x7461736bu /* "task": tells a task from other extraspace users */
 
