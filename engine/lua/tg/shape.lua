@@ -25,49 +25,14 @@ local engine = require "engine"
 
 local M = {}
 
--- Field types: "int", "num", "str", "bool", a schema table (an object
--- with those fields) or { list = schema } (a non-empty array of them).
--- A trailing "?" (or `opt = true` in a table) marks an optional field.
-local User = { id = "int", is_bot = "bool?", first_name = "str?", last_name = "str?",
-               username = "str?", language_code = "str?" }
-local UserOpt = setmetatable({ opt = true }, { __index = User })
-local Chat = { id = "int", type = "str" }
-local Message = {
-  message_id = "int", chat = Chat, from = UserOpt, text = "str?", caption = "str?",
-  contact = { opt = true, phone_number = "str", user_id = "int?", first_name = "str?", last_name = "str?" },
-  location = { opt = true, latitude = "num", longitude = "num" },
-  photo = { opt = true, list = { file_id = "str" } },
-}
--- the same with `from` required: everything but a channel's posts has a sender
-local Sent = setmetatable({ from = User }, { __index = Message })
-local CallbackQuery = { id = "str", from = User, data = "str?", message = setmetatable({ opt = true }, { __index = Message }) }
-local Chatted = { chat = Chat }           -- member updates, reactions, boosts
-local ByUser = { from = User }            -- inline and payment queries
-local ChatBy = { chat = Chat, from = User }
+-- {======================================================================
+-- Schemas
+-- =======================================================================
 
--- The payload kinds the engine or the bot reads; any other is an object
--- whose `from` and `user`, when present, are Users (tg.user_of reads them).
-local KINDS = {
-  message = Sent, edited_message = Sent, business_message = Sent, edited_business_message = Sent,
-  channel_post = Message, edited_channel_post = Message,
-  callback_query = CallbackQuery,
-  my_chat_member = ChatBy, chat_member = ChatBy, chat_join_request = ChatBy,
-  message_reaction = Chatted, message_reaction_count = Chatted, chat_boost = Chatted,
-  removed_chat_boost = Chatted,
-  inline_query = ByUser, chosen_inline_result = ByUser, shipping_query = ByUser,
-  pre_checkout_query = ByUser, purchased_paid_media = ByUser,
-}
-local ANY = { from = UserOpt, user = UserOpt }
-
-local function kind_name(v)
-  local t = type(v)
-  if t == "number" then return math.type(v) end
-  if v == nil then return "nothing" end
-  if t == "userdata" then return "null" end
-  if t == "table" and rawget(v, 1) ~= nil then return "an array" end
-  return t
-end
-
+-- A field's type: "int", "num", "str", "bool" (a trailing "?": optional),
+-- an object's schema made by obj(), or a non-empty array made by list().
+-- Compiled once, here: checking an update then costs a few type tests per
+-- field read, and a string is made only for a field that is wrong.
 local SCALAR = {
   int = function(v) return math.type(v) == "integer" end,
   num = function(v) return type(v) == "number" end,
@@ -76,44 +41,108 @@ local SCALAR = {
 }
 local WANTS = { int = "an integer", num = "a number", str = "a string", bool = "true or false" }
 
-local is_object, check
+local function compile(t)
+  if type(t) ~= "string" then return t end
+  local base, q = t:match("^(%a+)(%??)$")
+  return { test = assert(SCALAR[base], t), wants = WANTS[base], opt = q == "?" }
+end
+
+-- An object with `fields` (name -> type), in a fixed order; opt: may be absent.
+local function obj(fields, opt)
+  local names = {}
+  for k in pairs(fields) do names[#names + 1] = k end
+  table.sort(names)
+  local s = { opt = opt or false }
+  for i, k in ipairs(names) do s[i] = { k, compile(fields[k]) } end
+  return s
+end
+
+local function list(of, opt) return { list = of, opt = opt or false } end
+
+-- fields of a and b in one new table (b wins)
+local function with(a, b)
+  local t = {}
+  for k, v in pairs(a) do t[k] = v end
+  for k, v in pairs(b) do t[k] = v end
+  return t
+end
+
+local USER = { id = "int", is_bot = "bool?", first_name = "str?", last_name = "str?",
+               username = "str?", language_code = "str?" }
+local User, UserOpt = obj(USER), obj(USER, true)
+local Chat = obj { id = "int", type = "str" }
+local MESSAGE = {
+  message_id = "int", chat = Chat, from = UserOpt, text = "str?", caption = "str?",
+  contact = obj({ phone_number = "str", user_id = "int?", first_name = "str?", last_name = "str?" }, true),
+  location = obj({ latitude = "num", longitude = "num" }, true),
+  photo = list(obj { file_id = "str" }, true),
+}
+local Post = obj(MESSAGE)                          -- a channel's: no sender
+local Sent = obj(with(MESSAGE, { from = User }))   -- everything else has one
+local CallbackQuery = obj { id = "str", from = User, data = "str?", message = obj(MESSAGE, true) }
+local Chatted = obj { chat = Chat }                -- reactions, boosts
+local ByUser = obj { from = User }                 -- inline and payment queries
+local ChatBy = obj { chat = Chat, from = User }    -- member updates, join requests
+
+-- The payload kinds the engine or the bot reads. Every kind's `from` and
+-- `user`, when present, are Users (tg.user_of reads them).
+local KINDS = {
+  message = Sent, edited_message = Sent, business_message = Sent, edited_business_message = Sent,
+  channel_post = Post, edited_channel_post = Post,
+  callback_query = CallbackQuery,
+  my_chat_member = ChatBy, chat_member = ChatBy, chat_join_request = ChatBy,
+  message_reaction = Chatted, message_reaction_count = Chatted, chat_boost = Chatted,
+  removed_chat_boost = Chatted,
+  inline_query = ByUser, chosen_inline_result = ByUser, shipping_query = ByUser,
+  pre_checkout_query = ByUser, purchased_paid_media = ByUser,
+}
+local ANY = obj { from = UserOpt, user = UserOpt }
+
+-- {======================================================================
+-- Checking
+-- =======================================================================
+
+local function kind_name(v)
+  local t = type(v)
+  if t == "number" then return math.type(v) end
+  if v == nil then return "nothing" end
+  if t == "userdata" then return "null" end
+  if t == "table" then return rawget(v, 1) ~= nil and "an array" or "an object" end
+  return t
+end
 
 -- An object: a table that is not an array.
-function is_object(v) return type(v) == "table" and rawget(v, 1) == nil end
+local function is_object(v) return type(v) == "table" and rawget(v, 1) == nil end
 
--- v against type t at `path`: nil when it fits, else what is wrong.
-function check(v, t, path)
-  if type(t) == "string" then
-    local base, opt = t:match("^(%a+)(%??)$")
-    if v == nil then return opt == "" and path .. ": missing" or nil end
-    if SCALAR[base](v) then return nil end
-    return ("%s: expected %s, got %s"):format(path, WANTS[base], kind_name(v))
+-- "k" before what is wrong below it: ": missing" -> "k: missing",
+-- "chat: missing" -> "k.chat: missing".
+local function under(k, why)
+  if why:sub(1, 1) == ":" then return k .. why end
+  return k .. "." .. why
+end
+
+-- nil when v fits type s, else what is wrong, as a path from v down.
+local function check(v, s)
+  if v == nil then return not s.opt and ": missing" or nil end
+  local test = s.test
+  if test then
+    if test(v) then return nil end
+    return ": expected " .. s.wants .. ", got " .. kind_name(v)
   end
-  if v == nil then return not t.opt and path .. ": missing" or nil end
-  if t.list then
-    if type(v) ~= "table" or rawget(v, 1) == nil then
-      return ("%s: expected a non-empty array, got %s"):format(path, kind_name(v))
-    end
-    for i, e in ipairs(v) do
-      local why = check(e, t.list, path .. "." .. i)
-      if why then return why end
+  local of = s.list
+  if of then
+    if type(v) ~= "table" or rawget(v, 1) == nil then return ": expected a non-empty array, got " .. kind_name(v) end
+    for i = 1, #v do
+      local why = check(v[i], of)
+      if why then return under(tostring(i), why) end
     end
     return nil
   end
-  if not is_object(v) then return ("%s: expected an object, got %s"):format(path, kind_name(v)) end
-  -- the schema's own fields, and those it inherits (Sent, UserOpt)
-  local seen = {}
-  local s = t
-  while s do
-    for k, ft in pairs(s) do
-      if k ~= "opt" and k ~= "list" and not seen[k] then
-        seen[k] = true
-        local why = check(v[k], ft, path .. "." .. k)
-        if why then return why end
-      end
-    end
-    local mt = getmetatable(s)
-    s = mt and mt.__index
+  if not is_object(v) then return ": expected an object, got " .. kind_name(v) end
+  for i = 1, #s do
+    local f = s[i]
+    local why = check(v[f[1]], f[2])
+    if why then return under(f[1], why) end
   end
   return nil
 end
@@ -123,7 +152,7 @@ function M.check(u)
   if not is_object(u) then return nil, "update: expected an object, got " .. kind_name(u) end
   local id = u.update_id
   if math.type(id) ~= "integer" or id < 0 then
-    return nil, "update_id: expected a whole number, got " .. (id == nil and "nothing" or kind_name(id))
+    return nil, "update_id: expected a whole number, got " .. kind_name(id)
   end
   local kind
   for k in pairs(u) do
@@ -134,8 +163,9 @@ function M.check(u)
   end
   if not kind then return nil, "no payload" end
   local p = u[kind]
-  local why = check(p, KINDS[kind] or ANY, kind) or check(p, ANY, kind)
-  if why then return nil, why end
+  local s = KINDS[kind]
+  local why = check(p, s or ANY) or (s and check(p, ANY))
+  if why then return nil, under(kind, why) end
   return true
 end
 
