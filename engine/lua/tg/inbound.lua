@@ -215,11 +215,9 @@ end
 -- for work to drop.
 local function head_update(head)
   local body = head:match("^%d+|(.*)$") or head
-  local u, err = upd.decode(body)
-  local ok, why = shape.check(u)
-  if ok then return u end
-  return { update_id = type(u) == "table" and math.tointeger(u.update_id) or nil,
-           malformed = u == nil and "not JSON: " .. tostring(err) or why }
+  local u, why, raw = shape.decode(body)
+  if u then return u end
+  return { update_id = type(raw) == "table" and math.tointeger(raw.update_id) or nil, malformed = why }
 end
 
 local run_worker

@@ -32,7 +32,6 @@
 -- wrong shape (tg/shape.lua) is dropped with one warning and never held,
 -- so the next offset confirms past it: it is not fetched forever.
 local api = require "tg.api"
-local upd = require "tg.update"
 local shape = require "tg.shape"
 local inbound = require "tg.inbound"
 local engine = require "engine"
@@ -224,16 +223,15 @@ function M.run()
         local at = text:find('"update_id"', 1, true)
         local id = at and math.tointeger(tonumber(text:match("^%s*:%s*(%d+)", at + 11)))
         if id and (not next_offset or id >= next_offset) then
-          local u, derr = upd.decode(text)
-          local ok, why = shape.check(u)
-          if ok and u.update_id ~= id then ok, why = nil, "update_id: not the one its text begins with" end
-          if ok then
+          local u, why, raw = shape.decode(text)
+          if u and u.update_id ~= id then u, why, raw = nil, "update_id: not the one its text begins with", u end
+          if u then
             fresh[#fresh + 1] = u
             texts[#fresh] = text
             hold(id, now)
           else
             -- never held: the next offset confirms past it
-            shape.drop(u, u == nil and "not JSON: " .. tostring(derr) or why, "poll")
+            shape.drop(raw or { update_id = id }, why, "poll")
           end
           next_offset = id + 1
         end

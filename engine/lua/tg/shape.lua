@@ -22,6 +22,7 @@
 -- optional field that is present must have its type (`null` is no type).
 local log = require "log"
 local engine = require "engine"
+local upd = require "tg.update"
 
 local M = {}
 
@@ -167,6 +168,16 @@ function M.check(u)
   local why = check(p, s or ANY) or (s and check(p, ANY))
   if why then return nil, under(kind, why) end
   return true
+end
+
+-- An update from its JSON text (tg/update.lua's decode), checked: u, or
+-- nil, what is wrong and what was decoded (for drop to name its update_id).
+function M.decode(text)
+  local u, err = upd.decode(text)
+  if u == nil then return nil, "not JSON: " .. tostring(err) end
+  local ok, why = M.check(u)
+  if not ok then return nil, why, u end
+  return u
 end
 
 -- Drops a malformed update: one warning, one count. `u` may be anything

@@ -14,7 +14,6 @@ local http = require "http"
 local crypto = require "crypto"
 local config = require "config"
 local api = require "tg.api"
-local upd = require "tg.update"
 local shape = require "tg.shape"
 local inbound = require "tg.inbound"
 local timer = require "timer"
@@ -32,11 +31,10 @@ function M.route(req)
     engine.counter("guldasta_tg_webhook_total", 'result="unauthorized"', 1)
     return 401, { error = "unauthorized" }
   end
-  local u, derr = upd.decode(req.body)
-  local ok, why = shape.check(u)
-  if not ok then
+  local u, why, raw = shape.decode(req.body)
+  if not u then
     engine.counter("guldasta_tg_webhook_total", 'result="malformed"', 1)
-    shape.drop(u, u == nil and "not JSON: " .. tostring(derr) or why, "webhook")
+    shape.drop(raw, why, "webhook")
     return 200, ""
   end
   local r, err = inbound.enqueue({ u }, { req.body })
