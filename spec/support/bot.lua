@@ -177,6 +177,14 @@ function M.message(u, id)
   end
 end
 
+-- Waits until the bot's message `id` in u's chat is deleted. A deletion is
+-- often a step's last call (the constructor deletes its old screen after
+-- sending the new one; a card's close is answered too): when the step's
+-- other message is seen, the delete may still be on its way.
+function M.wait_deleted(u, id, secs)
+  M.eventually(function() return M.message(u, id) == nil end, secs or 10, "message " .. tostring(id) .. " to be deleted")
+end
+
 function M.body(m) return m and (m.text or m.caption) or "" end
 
 -- The first button of m whose label contains `part` (plain text), or nil.

@@ -36,6 +36,7 @@ local crypto = require "crypto"
 local log = require "log"
 local json = require "json"
 local upd = require "tg.update"
+local shape = require "tg.shape"
 local context = require "tg.context"
 local keys = require "tg.keys"
 local trace = require "tg.trace"
@@ -208,10 +209,15 @@ local function persist(script, args)
   end
 end
 
+-- The update in a queued head. It passed the door (tg/shape.lua) when it
+-- was queued, unless a version without that check queued it: checked
+-- again, a malformed one comes back as { update_id =, malformed = why },
+-- for work to drop.
 local function head_update(head)
   local body = head:match("^%d+|(.*)$") or head
-  local u = upd.decode(body)
-  return u
+  local u, why, raw = shape.decode(body)
+  if u then return u end
+  return { update_id = type(raw) == "table" and math.tointeger(raw.update_id) or nil, malformed = why }
 end
 
 local run_worker
@@ -245,8 +251,8 @@ local function flush_batch()
     local chat, ri = f[1], type(r) == "table" and r[i] or nil
     if ri == -1 then log.warn("tg: lost the lock of a chat to another process", { chat = chat }) end
     if type(ri) == "table" and ri[1] == 1 then
-      -- the chat's next update, still under our lock (undecodable: dropped by work)
-      engine.spawn(run_worker, chat, head_update(ri[2]) or false)
+      -- the chat's next update, still under our lock (malformed: dropped by work)
+      engine.spawn(run_worker, chat, head_update(ri[2]))
     else
       end_worker(chat)
     end
@@ -273,9 +279,9 @@ local function work(chat, first)
     if type(r) ~= "table" or r[1] ~= 1 then return false end
     u = head_update(r[2])
   end
-  if type(u) ~= "table" then
-    log.error("tg: dropping undecodable queued update", { chat = chat })
-    u = { update_id = 0 }
+  if u.malformed then
+    shape.drop(u, u.malformed, "queue")
+    u.update_id = u.update_id or 0
   elseif handler then
     handle(u, chat)
   else

@@ -28,9 +28,11 @@
 -- Neither bound touches an update whose batch is still on its way into
 -- Redis: each batch is queued there by a task of its own (the enqueuer),
 -- in the order fetched, while the poller already asks for the next one.
--- Re-delivered updates are recognised by their update_id.
+-- Re-delivered updates are recognised by their update_id. An update of the
+-- wrong shape (tg/shape.lua) is dropped with one warning and never held,
+-- so the next offset confirms past it: it is not fetched forever.
 local api = require "tg.api"
-local upd = require "tg.update"
+local shape = require "tg.shape"
 local inbound = require "tg.inbound"
 local engine = require "engine"
 local timer = require "timer"
@@ -221,13 +223,17 @@ function M.run()
         local at = text:find('"update_id"', 1, true)
         local id = at and math.tointeger(tonumber(text:match("^%s*:%s*(%d+)", at + 11)))
         if id and (not next_offset or id >= next_offset) then
-          local u = upd.decode(text)
-          if type(u) == "table" and u.update_id == id then
+          local u, why, raw = shape.decode(text)
+          if u and u.update_id ~= id then u, why, raw = nil, "update_id: not the one its text begins with", u end
+          if u then
             fresh[#fresh + 1] = u
             texts[#fresh] = text
             hold(id, now)
-            next_offset = id + 1
+          else
+            -- never held: the next offset confirms past it
+            shape.drop(raw or { update_id = id }, why, "poll")
           end
+          next_offset = id + 1
         end
         if not id then log.warn("tg: getUpdates gave an element without update_id", { text = text:sub(1, 200) }) end
       end

@@ -1,6 +1,7 @@
 -- engine/lua/tg/update.lua — reading an Update whatever its kind: which chat
 -- it belongs to (the unit of per-chat ordering) and which user caused it,
--- and decoding one.
+-- and decoding one. The readers trust the update's shape: every update is
+-- checked at the door (tg/shape.lua) before any of them sees it.
 local json = require "json"
 
 local M = {}

@@ -6,12 +6,15 @@
 -- chat's worker, not in the request. A request without the right
 -- X-Telegram-Bot-Api-Secret-Token gets 401 and touches nothing. When Redis
 -- is unavailable the answer is 503 with Retry-After, and Telegram retries.
--- A retried update_id is answered 200 and not queued again.
+-- A retried update_id is answered 200 and not queued again. A body that is
+-- no well-formed update (tg/shape.lua) is answered 200 too, and dropped
+-- with one warning: any other answer would have Telegram deliver it again
+-- and again, ahead of everything behind it.
 local http = require "http"
 local crypto = require "crypto"
 local config = require "config"
 local api = require "tg.api"
-local upd = require "tg.update"
+local shape = require "tg.shape"
 local inbound = require "tg.inbound"
 local timer = require "timer"
 local log = require "log"
@@ -28,10 +31,11 @@ function M.route(req)
     engine.counter("guldasta_tg_webhook_total", 'result="unauthorized"', 1)
     return 401, { error = "unauthorized" }
   end
-  local u = upd.decode(req.body)
-  if type(u) ~= "table" or not math.tointeger(u.update_id) then
-    engine.counter("guldasta_tg_webhook_total", 'result="bad"', 1)
-    return 400, { error = "not an update" }
+  local u, why, raw = shape.decode(req.body)
+  if not u then
+    engine.counter("guldasta_tg_webhook_total", 'result="malformed"', 1)
+    shape.drop(raw, why, "webhook")
+    return 200, ""
   end
   local r, err = inbound.enqueue({ u }, { req.body })
   if not r then

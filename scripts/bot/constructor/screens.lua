@@ -316,6 +316,12 @@ local function show(ctx, st, view)
     if type(res) == "table" and res.message_id then st.msg_id = res.message_id
     elseif ctx.cq.message then st.msg_id = ctx.cq.message.message_id end
   else
+    -- A typed answer: the new screen is sent first, and the old one is
+    -- deleted only once the new one is there. Should the send fail (a
+    -- network fault, a flood limit past its retries), the customer keeps
+    -- the old screen and its buttons instead of being left with no
+    -- constructor at all; and at no moment is there no screen. The cost is
+    -- a moment with two, the old above the typed answer.
     local old = st.msg_id
     res = out.show(ctx, { text = view.text, markup = view.markup, fresh = true, keep = true })
     if type(res) == "table" and res.message_id then
