@@ -31,6 +31,10 @@ typedef struct config {
   const char *ssl_cert_file;   /* SSL_CERT_FILE: the CA bundle HTTPS trusts; NULL = the system's */
   const char *media_dir;       /* MEDIA_DIR: product photos by media key; NULL = <root>/media */
   int watch_files;             /* GULDASTA_WATCH=0 turns file-change reload off (SIGHUP only) */
+  int tg_global_rate;          /* TG_GLOBAL_RATE: messages/s the bot allows itself overall, default 30 */
+  const char *migrations_dir;  /* MIGRATIONS_DIR: NULL = <root>/migrations */
+  const char *lua_profile;     /* GULDASTA_LUA_PROFILE: sampled Lua stacks to this file ("%p": pid) */
+  int lua_profile_alloc;       /* GULDASTA_LUA_PROFILE_ALLOC=1: sample by bytes allocated */
 } config_t;
 
 /* What a command needs: required variables differ by sub-command. */

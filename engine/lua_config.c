@@ -50,6 +50,13 @@ int eng_open_config(lua_State *L) {
   lua_setfield(L, -2, "reservation_ttl");
   lua_pushinteger(L, c->pg_pool_size);
   lua_setfield(L, -2, "pg_pool_size");
+  lua_pushinteger(L, c->tg_global_rate);
+  lua_setfield(L, -2, "tg_global_rate");
+  if (c->migrations_dir) set_str(L, "migrations_dir", c->migrations_dir);
+  else {
+    lua_pushfstring(L, "%s/migrations", e->root);
+    lua_setfield(L, -2, "migrations_dir");
+  }
   if (c->media_dir) set_str(L, "media_dir", c->media_dir);
   else {
     lua_pushfstring(L, "%s/media", e->root);

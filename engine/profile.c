@@ -79,8 +79,7 @@ void profile_alloc(size_t bytes) {
   sample();
 }
 
-void profile_start(void) {
-  const char *path = getenv("GULDASTA_LUA_PROFILE");
+void profile_start(const char *path, int by_allocation) {
   if (!path || !*path) return;
   /* "%p" becomes the pid: a benchmark's processes each write their own */
   char name[512];
@@ -92,8 +91,7 @@ void profile_start(void) {
     perror(path);
     return;
   }
-  const char *alloc = getenv("GULDASTA_LUA_PROFILE_ALLOC");
-  if (alloc && strcmp(alloc, "1") == 0) {
+  if (by_allocation) {
     profile_by_allocation = 1;
     return;
   }

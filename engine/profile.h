@@ -6,8 +6,10 @@
 
 #include <lua.h>
 
-/* Starts sampling when GULDASTA_LUA_PROFILE names a file; a no-op otherwise. */
-void profile_start(void);
+/* Starts sampling into `path` (GULDASTA_LUA_PROFILE, through config; "%p"
+** becomes the pid); a no-op without one. by_allocation: sample by bytes
+** allocated (GULDASTA_LUA_PROFILE_ALLOC=1) instead of CPU time. */
+void profile_start(const char *path, int by_allocation);
 /* The scheduler brackets every resume with these, so a sample knows which
 ** coroutine was running. */
 void profile_enter(lua_State *co);

@@ -72,7 +72,7 @@ void sched_init(eng_t *e) {
   metrics_help("guldasta_units_total", "counter", "Units of work (requests, updates, timer ticks) handled");
   metrics_help("guldasta_units_failed_total", "counter", "Units of work that ended with a Lua error");
   metrics_help("guldasta_unit_seconds", "histogram", "Duration of units of work");
-  profile_start();
+  profile_start(e->cfg.lua_profile, e->cfg.lua_profile_alloc);
 }
 
 void sched_close(eng_t *e) {

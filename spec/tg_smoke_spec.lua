@@ -40,37 +40,4 @@ describe("tg end to end", function()
     end)
   end
 
-  -- GULDASTA_TG_TRACE (engine/lua/tg/trace.lua): per update, when the poller
-  -- had it and it was in Redis, and when its handler ran, in that order.
-  it("traces each update's way through the engine when asked", function()
-    local fs = require "fs"
-    local proc = require "proc"
-    local base = os.tmpname()
-    local emu = Emulator.start { token = "smoke-trace" }
-    local b = bot.start(dir, emu, { env = { GULDASTA_TG_TRACE = base } })
-    local ok, err = pcall(function()
-      local u = emu:user { id = 9177, first_name = "Nodira" }
-      local ids = {}
-      for i = 1, 3 do
-        u:send("t" .. i)
-        ids[i] = emu.last_item.update.update_id
-      end
-      u:wait_message(function(m) return m.text == "echo: t3" end, 10)
-      local files = assert(proc.run { "sh", "-c", "ls " .. base .. ".*" }).stdout
-      local text = ""
-      for f in files:gmatch("%S+") do text = text .. (fs.read(f) or "") end
-      for _, id in ipairs(ids) do
-        local f1, f2 = text:match("\nf " .. id .. " ([%d.]+) ([%d.]+)")
-        if not f1 then f1, f2 = text:match("^f " .. id .. " ([%d.]+) ([%d.]+)") end
-        local h1, h2 = text:match("h " .. id .. " ([%d.]+) ([%d.]+)")
-        assert(f1 and h1, "update " .. id .. " not traced:\n" .. text)
-        f1, f2, h1, h2 = tonumber(f1), tonumber(f2), tonumber(h1), tonumber(h2)
-        assert.is_true(f1 <= f2 and f2 <= h1 and h1 <= h2, text)
-      end
-    end)
-    b:stop()
-    emu:stop()
-    proc.run { "sh", "-c", "rm -f " .. base .. "*" }
-    assert(ok, err)
-  end)
 end)

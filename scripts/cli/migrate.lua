@@ -23,7 +23,7 @@ local timer = require "timer"
 local LOCK_KEY = 4848010   -- pg_advisory_xact_lock key: one migrator at a time
 local FILE_TIMEOUT = 3600  -- seconds one migration file may run (an index on a big table)
 
-local dir = (...) or os.getenv("MIGRATIONS_DIR") or (config.root .. "/migrations")
+local dir = (...) or config.migrations_dir
 
 local cli = require "lib.cli"
 local say, failed = cli.say, cli.failer("migrate")

@@ -39,7 +39,6 @@ local upd = require "tg.update"
 local shape = require "tg.shape"
 local context = require "tg.context"
 local keys = require "tg.keys"
-local trace = require "tg.trace"
 
 local M = {}
 
@@ -183,7 +182,6 @@ local function handle(update, chat)
   -- the chat itself, not the ordering key: replies to it spend its credits
   context.enter(update, upd.chat_id_of(update) or tonumber(chat) or chat)
   local ok, err = xpcall(handler, debug.traceback, update)
-  if trace.file then trace.handled(update.update_id, t0, timer.monotonic()) end
   context.leave()
   engine.observe("guldasta_tg_update_seconds", nil, timer.monotonic() - t0)
   if ok then

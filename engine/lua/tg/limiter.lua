@@ -19,9 +19,9 @@ local tgkeys = require "tg.keys"
 
 local M = {}
 
--- Messages per second overall. TG_GLOBAL_RATE exists for specs that scale
--- the whole clock down; production leaves it at Telegram's 30/s.
-M.GLOBAL_RATE = tonumber(os.getenv("TG_GLOBAL_RATE") or "") or 30
+-- Messages per second overall: TG_GLOBAL_RATE (config), Telegram's 30/s
+-- unless the bot pays for broadcasts; specs scale the clock down with it.
+M.GLOBAL_RATE = require("config").tg_global_rate or 30
 M.GLOBAL_BURST = math.max(1, M.GLOBAL_RATE // 6)   -- 5 at 30/s: Telegram tolerates a second's worth
 M.PRIVATE_INTERVAL = 1.0                           -- 1 message/s to one private chat
 M.PRIVATE_BURST = 3                                -- "short bursts tolerated"

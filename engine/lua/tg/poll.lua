@@ -37,17 +37,14 @@ local inbound = require "tg.inbound"
 local engine = require "engine"
 local timer = require "timer"
 local log = require "log"
-local trace = require "tg.trace"
 
 local M = {}
 
 M.TIMEOUT = 25          -- seconds a getUpdates call is held by Telegram
 M.LIMIT = 100
 M.HOLD_MAX = 1.0        -- longest an update stays unconfirmed while its handler runs
--- The two below can be set from the environment (TG_POLL_HOLD_COUNT,
--- TG_POLL_WAIT_MAX), for measuring other values (bench/README.md).
-M.HOLD_COUNT = tonumber(os.getenv("TG_POLL_HOLD_COUNT") or "") or 25  -- most updates the offset stays behind
-M.WAIT_MAX = tonumber(os.getenv("TG_POLL_WAIT_MAX") or "") or 0.005  -- longest pause for the oldest handler
+M.HOLD_COUNT = 25       -- most updates the offset stays behind
+M.WAIT_MAX = 0.005      -- longest pause for the oldest handler
 
 local inflight = {}     -- update_id -> monotonic time fetched
 local held = 0          -- how many entries inflight has
@@ -141,7 +138,6 @@ local function enqueue_batches()
     -- a raise here must not leave `enqueuing` set: nothing would be queued again
     local ok, r, qerr = pcall(inbound.enqueue, b.updates, b.texts)
     if not ok then r, qerr = nil, r end
-    if r and trace.file then trace.fetched(b.updates, b.at, timer.monotonic()) end
     if not r then
       forget(b)
       for _, later in ipairs(batches) do forget(later) end
@@ -159,9 +155,9 @@ local function enqueue_batches()
   enqueuing = false
 end
 
-local function queue_batch(updates, texts, at)
+local function queue_batch(updates, texts)
   for _, u in ipairs(updates) do unqueued[u.update_id] = true end
-  batches[#batches + 1] = { updates = updates, texts = texts, at = at }
+  batches[#batches + 1] = { updates = updates, texts = texts }
   if not enqueuing then
     enqueuing = true
     engine.spawn(enqueue_batches)
@@ -242,7 +238,7 @@ function M.run()
         -- ahead of it (per-chat order); all come again from there
         for _, u in ipairs(fresh) do release(u.update_id) end
       elseif #fresh > 0 then
-        queue_batch(fresh, texts, now)
+        queue_batch(fresh, texts)
       end
     end
   end
