@@ -79,11 +79,8 @@ static int push_items(lua_State *L, int opts, const curl_result_t *r) {
   }
   size_t kl;
   const char *k = lua_tolstring(L, -1, &kl);
-  lua_getfield(L, opts, "json_items_skip");             /* checked by do_request */
-  json_items_skip_t skip;
-  const json_items_skip_t *sk = json_read_items_skip(L, -1, &skip);
   const char *b = r->body.data ? r->body.data : "";
-  if (json_push_items(L, b, r->body.len, k, kl, sk) != 1) {
+  if (json_push_items(L, b, r->body.len, k, kl) != 1) {
     lua_settop(L, top);
     return 0;
   }
@@ -242,11 +239,6 @@ static int do_request(lua_State *L, int opts) {
   const char *body = opt_string(L, opts, "body", &blen);
   opt_string(L, opts, "success_marker", NULL); /* type-checked here, read by k_request */
   opt_string(L, opts, "json_items", NULL);     /* the same */
-  lua_getfield(L, opts, "json_items_skip");
-  json_items_skip_t skip;
-  if (!lua_isnil(L, -1) && !json_read_items_skip(L, -1, &skip))
-    return luaL_error(L, "http.request: json_items_skip must be {key = string, below = integer}");
-  lua_pop(L, 1);
   lua_getfield(L, opts, "timeout");
   double timeout = luaL_optnumber(L, -1, 30);
   lua_getfield(L, opts, "max_body");

@@ -38,50 +38,11 @@ static int protected_call(lua_State *L) {
 /* json.items(text, key) -> { element_text, ... } | nil, err: text is a JSON
 ** object whose member `key` is an array. Why: the long-polling loop stores
 ** each update of a getUpdates answer in Redis as JSON; cutting the answer
-** saves encoding every update again, and an update the engine has already
-** seen needs no decoding at all (its update_id is read from its text).
+** saves encoding every update again (what the poller does with each text
+** is the poller's business, engine/lua/tg/poll.lua).
 ** The HTTP client cuts an answer the same way before it is a Lua string
 ** (http.request's json_items, lua_http_client.c). */
-/* Whether the element at v (a whole value, checked already) is an object
-** whose member skip->key is an integer below skip->below. */
-static int skipped(const char *v, const char *e, const json_items_skip_t *skip) {
-  const char *p = v;
-  if (*p != '{') return 0;
-  p = json_ws(p + 1, e);
-  while (p < e && *p == '"') {
-    const char *k = p + 1, *kend = json_skip_string(p, e);
-    p = json_ws(kend, e);
-    p = json_ws(p + 1, e);                              /* past the colon */
-    if ((size_t)(kend - 1 - k) == skip->klen && memcmp(k, skip->key, skip->klen) == 0) {
-      int neg = *p == '-';
-      if (neg) p++;
-      long long n = 0;
-      int digits = 0;
-      for (; p < e && *p >= '0' && *p <= '9' && digits < 18; p++, digits++) n = n * 10 + (*p - '0');
-      if (digits == 0 || (p < e && ((*p >= '0' && *p <= '9') || *p == '.' || *p == 'e' || *p == 'E')))
-        return 0;                                       /* not an integer we can read: kept */
-      return (neg ? -n : n) < skip->below;
-    }
-    p = json_ws(json_skip_value(p, e, 0), e);
-    if (p < e && *p == ',') p = json_ws(p + 1, e);
-  }
-  return 0;
-}
-
-const json_items_skip_t *json_read_items_skip(lua_State *L, int idx, json_items_skip_t *skip) {
-  if (!lua_istable(L, idx)) return NULL;
-  idx = lua_absindex(L, idx);
-  int isint = 0;
-  lua_getfield(L, idx, "key");
-  skip->key = lua_type(L, -1) == LUA_TSTRING ? lua_tolstring(L, -1, &skip->klen) : NULL;
-  lua_getfield(L, idx, "below");
-  skip->below = (long long)lua_tointegerx(L, -1, &isint);
-  lua_pop(L, 2);                                        /* the table keeps the string */
-  return skip->key && isint ? skip : NULL;
-}
-
-int json_push_items(lua_State *L, const char *s, size_t len, const char *key, size_t klen,
-                    const json_items_skip_t *skip) {
+int json_push_items(lua_State *L, const char *s, size_t len, const char *key, size_t klen) {
   const char *p = s, *e = s + len;
   p = json_ws(p, e);
   if (p >= e || *p != '{') goto bad;
@@ -108,10 +69,8 @@ int json_push_items(lua_State *L, const char *s, size_t len, const char *key, si
           lua_pop(L, 1);
           goto bad;
         }
-        if (!skip || !skipped(v, p, skip)) {
-          lua_pushlstring(L, v, (size_t)(p - v));
-          lua_rawseti(L, -2, ++n);
-        }
+        lua_pushlstring(L, v, (size_t)(p - v));
+        lua_rawseti(L, -2, ++n);
         p = json_ws(p, e);
         if (p < e && *p == ',') { p = json_ws(p + 1, e); continue; }
         if (p < e && *p == ']') return 1;
@@ -134,17 +93,13 @@ bad:
   return 2;
 }
 
-/* json.items(text, key [, skip]): skip = {key = "update_id", below = n}
-** leaves out the elements whose update_id is below n. */
+/* json.items(text, key): the elements of the array member `key` of the
+** object in text, each as its own JSON text. */
 static int l_items(lua_State *L) {
   size_t len, klen;
   const char *s = luaL_checklstring(L, 1, &len);
   const char *key = luaL_checklstring(L, 2, &klen);
-  json_items_skip_t skip;
-  const json_items_skip_t *sk = NULL;
-  if (!lua_isnoneornil(L, 3) && !(sk = json_read_items_skip(L, 3, &skip)))
-    return luaL_argerror(L, 3, "{key = string, below = integer} expected");
-  return json_push_items(L, s, len, key, klen, sk);
+  return json_push_items(L, s, len, key, klen);
 }
 
 /* }=================================================================== */

@@ -87,10 +87,6 @@ describe("http.request over plain HTTP/1.1", function()
     local up2 = '{"update_id":6,"callback_query":{"data":"c:1"}}'
     local hit = call(200, ' {"ok":true, "result":[' .. up1 .. ' , ' .. up2 .. '] }')
     assert.same({ status = 200, items = { up1, up2 } }, hit)
-    -- the ones already seen left out (json.items' skip)
-    local newer = answered(200, '{"ok":true,"result":[' .. up1 .. "," .. up2 .. "]}",
-                           { json_items = "result", json_items_skip = { key = "update_id", below = 6 } })
-    assert.same({ status = 200, items = { up2 } }, newer)
     assert.same({ status = 200, items = {} }, call(200, '{"ok":true,"result":[]}'))
     -- no such array, malformed, or not a 2xx: the body as usual
     for _, case in ipairs { { 200, '{"ok":true,"result":true}' }, { 200, '{"ok":true,"result":[1,' },
@@ -102,9 +98,6 @@ describe("http.request over plain HTTP/1.1", function()
     end
     assert.has_error(function()
       http.request { url = base .. "/p/status?s=200", json_items = {} }
-    end)
-    assert.has_error(function()
-      http.request { url = base .. "/p/status?s=200", json_items = "result", json_items_skip = { key = "id" } }
     end)
   end)
 

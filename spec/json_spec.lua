@@ -124,17 +124,6 @@ describe("json", function()
       assert.same({ "true" }, json.items('{"x":"result","y":{"result":[0]}, "result" : [ true ] }', "result"))
     end)
 
-    it("leaves out the objects whose given member is an integer below a bound", function()
-      local text = '{"result":[{"message":{"update_id":1},"update_id":9},{"update_id":10},'
-        .. '{ "update_id" : 12 ,"x":1},{"update_id":"3"},{"update_id":2.5},7,{"other":1},{"update_id":-4}]}'
-      local skip = { key = "update_id", below = 10 }
-      assert.same({ '{"update_id":10}', '{ "update_id" : 12 ,"x":1}', '{"update_id":"3"}', '{"update_id":2.5}',
-                    "7", '{"other":1}' }, assert(json.items(text, "result", skip)))
-      assert.equal(8, #assert(json.items(text, "result")))
-      assert.has_error(function() json.items(text, "result", { key = "update_id" }) end)
-      assert.has_error(function() json.items(text, "result", { key = 1, below = 2 }) end)
-    end)
-
     it("says what is wrong instead of raising", function()
       local cases = {
         { '{"a":1}', "no member" },

@@ -63,7 +63,6 @@ function http.set_body_limit(bytes) end
 ---@field follow? boolean|integer  follow redirects (true = up to 5)
 ---@field success_marker? string  a 2xx body containing it comes back as {status, matched = true}, no body
 ---@field json_items? string   a 2xx JSON object body with this member an array comes back as {status, items = {text...}}
----@field json_items_skip? {key: string, below: integer}  with json_items: leaves out the objects whose `key` is below
 
 ---@class http.res
 ---@field status integer

@@ -49,8 +49,7 @@ local OK_MARKER = '"ok":true'
 -- opts.items: a success whose result is an array returns its elements as
 -- JSON texts, cut by the HTTP client before the answer is ever a Lua
 -- string (the poller: each update is kept as the text it came in);
--- opts.items_skip = {key =, below =} leaves out the elements whose `key`
--- is below that (the updates the poller has seen already); opts.json: more parameters as ready JSON object
+-- opts.json: more parameters as ready JSON object
 -- members ('"text":"…","reply_markup":{…}'), appended to the encoded
 -- params — what the bot sends most is the same few keyboards, encoded
 -- once (scripts/bot/keyboard.lua).
@@ -88,7 +87,7 @@ function M.call(method, params, opts)
   -- without the body becoming a Lua string (engine/README.md, http.request)
   local quiet = opts and opts.result == false and not opts.items
   if quiet then req.success_marker = OK_MARKER end
-  if opts and opts.items then req.json_items, req.json_items_skip = "result", opts.items_skip end
+  if opts and opts.items then req.json_items = "result" end
   local res, err, code = http.request(req)
   if not res then
     return nil, "Bot API unreachable: " .. tostring(err), code == "timeout" and "timeout" or "network"

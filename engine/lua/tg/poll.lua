@@ -191,10 +191,7 @@ function M.run()
     local ups, perr, code = api.call("getUpdates", {
       offset = low or next_offset, limit = M.LIMIT,
       timeout = low and 0 or M.TIMEOUT,
-    }, { timeout = M.TIMEOUT + 15, items = true,
-         -- the updates still in flight come again in every answer: the
-         -- HTTP client leaves them out without making them Lua strings
-         items_skip = next_offset and { key = "update_id", below = next_offset } })
+    }, { timeout = M.TIMEOUT + 15, items = true })
     if not engine.current() then break end
     if ups ~= nil and type(ups) ~= "table" then
       ups, perr, code = nil, "getUpdates result is not an array", "malformed"
@@ -206,9 +203,9 @@ function M.run()
     else
       failures = 0
       -- Each update as its own JSON text: one seen before (in flight, sent
-      -- again) was left out by the HTTP client (items_skip), and is
-      -- recognised here too by the update_id in its text, never decoded; a
-      -- new one is decoded once and queued as the text it came in.
+      -- again in every answer) is recognised by the update_id in its text
+      -- and never decoded; a new one is decoded once and queued as the text
+      -- it came in.
       -- `"update_id":` can only be a key — inside a string its quotes would
       -- be escaped — and only an Update has that key.
       local fresh, texts = {}, {}
