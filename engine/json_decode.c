@@ -4,9 +4,8 @@
 ** Why not lua-cjson's decoder: it makes every number a float (ids and
 ** tiyin amounts must be integers, so a second walk over the result fixed
 ** them), and it grows every table one member at a time, each growth a new
-** allocation. Decoding was the largest source of garbage in the bot (a
-** fifth of its bytes, bench/README.md), and Lua's collector pays for every
-** byte. Here a container's values wait on the Lua stack until its end, so
+** allocation. Decoding was the largest source of garbage in the bot
+** (bench/README.md), and Lua's collector pays for every byte. Here a container's values wait on the Lua stack until its end, so
 ** its table is made once at its final size; whole numbers are integers as
 ** they are read; and members named `omit` are skipped without being built.
 **

@@ -139,8 +139,8 @@ end
 
 -- A template cut at its placeholders once, then filled by a loop: the
 -- literal pieces as strings, each {name} as { name }. Filling it with a
--- gsub and a fresh closure per call was an eighth of the engine's CPU in
--- the order benchmark (bench/README.md). Keyed by the template's text,
+-- gsub and a fresh closure per call cost a large share of the engine's CPU
+-- (bench/README.md). Keyed by the template's text,
 -- which a generation never changes.
 local pieces_of = {}
 

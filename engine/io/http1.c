@@ -26,11 +26,10 @@
 #include "metrics.h"
 
 /* Kept-alive connections per process. Generous on purpose: with 64, a
-** moment of congestion (150 requests in flight instead of 15) closed the
-** extra connections as they finished, and the next burst paid the TCP
-** handshake, accept and close again on both sides — ~140 new connections
-** a second in the bot benchmark, added exactly when the machine was
-** busiest (bench/README.md). An idle one costs ~1 KB here and a socket. */
+** moment of congestion closed the extra connections as they finished, and
+** the next burst paid the TCP handshake, accept and close again on both
+** sides, exactly when the machine was busiest (bench/README.md). An idle
+** one costs little here: a small struct and a socket. */
 #define IDLE_MAX 1024
 #define READ_BUF (64 * 1024)
 

@@ -7,7 +7,8 @@
 **
 ** Why not libcurl for these too: per request it polls the socket twice
 ** (a liveness check and a wait), parses headers with sscanf and walks its
-** state machine, ~40 µs of CPU against ~10 here (bench/README.md).
+** state machine: several times the CPU per request of this one
+** (bench/README.md has the measurements).
 **
 ** A request's life: h1_start writes it on an idle kept-alive connection to
 ** the same host:port, or opens one; the response is parsed by http_parser

@@ -12,8 +12,8 @@
 ** simply being early) are kept in c->in and parsed once the answer is out, so
 ** answers leave in request order without any queue of responses.
 **
-** Speed matters here (a benchmark wants tens of thousands of requests a second
-** on two cores), so the common path allocates nothing: reads go into one
+** Speed matters here (every Telegram update and payment call comes through
+** it), so the common path allocates nothing: reads go into one
 ** server-wide slab and are parsed straight from it, the parser's and the
 ** answer's buffers are reused across a connection's requests, and the answer
 ** is one buffer written with uv_try_write, falling back to uv_write only

@@ -4,9 +4,8 @@
 -- Why: a customer's typed text is offered to every feature that may be
 -- waiting for input (checkout, constructor, order comment) before it is a
 -- search, and each looked at its own key: three round trips in a row before
--- the search began. In the bot benchmark typed searches were most of the
--- slowest 1% of updates, because under load each of those round trips
--- waited its turn (bench/README.md).
+-- the search began; under load each of those round trips waited its turn,
+-- and typed searches were the slowest updates (bench/README.md).
 --
 --   prefetch.load({ key, ... })   one MGET; the values kept for this unit of work
 --   prefetch.get(key)             the kept value (taken: a second get reads

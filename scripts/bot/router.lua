@@ -223,7 +223,7 @@ local function on_message(ctx)
 end
 
 local function dispatch(ctx)
-  if not ctx.cq and not ctx.private then return end   -- groups, channels: next issue
+  if not ctx.cq and not ctx.private then return end   -- a message in a group or channel is not for the bot
   ctx.user = users.touch(ctx.from)
   ctx.lang = ctx.user.lang
   if ctx.cq then return on_callback(ctx) end

@@ -19,7 +19,7 @@
 -- never interleave; each step that must be atomic (the reservation) is
 -- one Redis script.
 --
--- API (agreed with the other helpers, issue 4):
+-- API:
 --   cart.get(user_id) -> { lines = { line, ... } }   in the order added
 --     line = { id = "p12", kind = "product", product_id = 12, count = 2 }
 --          | { id = "b3", kind = "bouquet", count = 1, occasion =,

@@ -8,9 +8,8 @@
 -- PostgreSQL for a fingerprint of exactly the rows and columns the copy is
 -- made of (an md5 of them); only when it differs is the copy read again.
 -- Rebuilding it every TTL regardless threw away the screens, cards and
--- search answers cached on it, and rebuilding those all at once was a
--- 40 ms stall of the engine every 5 s at 3 000 updates/s (the bot
--- benchmark's p99 fell from 80-95 to ~57 ms without it). A refresh that
+-- search answers cached on it, and rebuilding those all at once stalled
+-- the engine at every TTL under load (bench/README.md). A refresh that
 -- fails keeps serving the old copy (and retries on the next TTL); units
 -- that arrive while a refresh runs use the old copy too, so only the very
 -- first load is waited for.

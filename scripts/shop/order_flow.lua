@@ -36,8 +36,8 @@
 -- then finds the order taken and is refused, naming who took it.
 --
 -- A cancellation gives the delivery window's place back in the same
--- transaction (shop.slot_book, helper CHECKOUT). After the commit: the
--- Redis mirror of stock (shop.stock, helper CART: written_off / returned /
+-- transaction (shop.slot_book). After the commit: the
+-- Redis mirror of stock (shop.stock: written_off / returned /
 -- release "o:<id>"), the metric, and the notices: the move's order_events
 -- row is delivered as the event "order.moved" (shop/notices.lua), which
 -- the bot presents (bot/order_notices.lua). None of those can undo the move.
@@ -66,7 +66,7 @@ local M = {}
 --   courier      any courier (the first one wins)
 --   own_courier  the order's courier
 --   cancel       the customer while the order is new; a manager later, with a reason
---   system       no person: payments (next issue), timers (a timer may also
+--   system       no person: payments (shop/payments), timers (a timer may also
 --                cancel, with a reason)
 -- Owners pass every role check (shop/users.lua), but "the order's florist"
 -- is a fact about the order, not a role: an owner acts there as a manager.

@@ -57,9 +57,9 @@ function M.taken(date) return taken_by_date({ date })[date] end
 
 -- rules/slots.lua answers from the clock's minute (cut-offs, lead times),
 -- the zone, the lead time of the cart and the places taken — nothing else.
--- Its date list walks every window of the next days, ~0.2 ms sandboxed, and
--- the checkout asks it on every date and time screen; at the order
--- benchmark's rate that was ~14% of the engine's CPU. So an answer is kept
+-- Its date list walks every window of the next days, and the checkout asks
+-- it on every date and time screen, which under load was a large share of
+-- the engine's CPU (bench/README.md). So an answer is kept
 -- until the minute changes, under a key of everything it depends on. The
 -- lists are shared: callers read them, never change them.
 local MEMO_MAX = 1000

@@ -11,7 +11,7 @@
 --   "u:<user_id>"   a customer's cart; expires after its ttl unless renewed
 --   "o:<order_id>"  a placed order; no expiry until accepted or cancelled
 --
--- API (agreed with the other helpers, issue 4):
+-- API:
 --   stock.reserve(holder, needs, ttl) -> true, expires_at | nil, short
 --       needs = {[product_id] = delta} (a negative delta gives back; never
 --       below zero). All or nothing. short = {product_id =, left =} (units

@@ -56,8 +56,8 @@ local OK_MARKER = '"ok":true'
 --
 -- Why opts.result: Telegram echoes every sent or edited message back whole
 -- (text, keyboard, chat, sender), and decoding that answer, with the
--- garbage it leaves, was the largest single cost per update in the bot
--- benchmark (bench/README.md). A success is told without decoding by a
+-- garbage it leaves, was the largest single cost per update
+-- (bench/README.md). A success is told without decoding by a
 -- 200 whose body has `"ok":true`: inside a JSON string the quotes would be
 -- escaped, and an error envelope ({"ok":false, "error_code",
 -- "description", "parameters"}) has no nested object that could hold it.

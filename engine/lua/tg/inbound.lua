@@ -1,6 +1,6 @@
 -- engine/lua/tg/inbound.lua — the inbound queue: every update, from long
 -- polling or the webhook, goes into Redis before anything else happens, and
--- is handled from there. That one rule gives the guarantees of issue 3:
+-- is handled from there. That one rule gives these guarantees:
 --
 --   * nothing lost: an update in Redis survives a crash of the process that
 --     received it; whoever starts next (or another process) finds it;
@@ -110,9 +110,9 @@ return {1, head}
 ]])
 
 -- ARGV: prefix, owner, then (chat, update_id, stop)* — every update that
--- finished since the last call (one call for all of them: at 3 000
--- updates/s a call per update was ~17% of a core in Redis, most of it the
--- cost of calling a script at all). For each: pops the handled head, marks
+-- finished since the last call (one call for all of them: under load a
+-- call per update cost Redis more in calling a script at all than in the
+-- script's work). For each: pops the handled head, marks
 -- it done, and gives the chat's next head ({1, head}) or releases the lock
 -- ({0}; stop = 1 lets go even with more queued). -1: the lock is no longer
 -- ours.

@@ -10,8 +10,7 @@
 -- The repeats this brings are cheap — an update already fetched is known by
 -- the update_id in its text and never decoded — while waiting for the
 -- oldest handler however long it took let a slow one delay every chat's
--- next update: at 3 000 updates/s the open step's p99 was 48-80 ms with an
--- unbounded wait and 39-50 ms with this one (bench/README.md).
+-- next update (bench/README.md compares the two).
 --
 -- Two bounds keep that from costing the bot its throughput, and both rely
 -- on the update being in the Redis queue already (tg/inbound.lua), where it
@@ -22,9 +21,9 @@
 --     press expires after 150 s);
 --   * HOLD_COUNT: with more than this many updates in flight, all of them
 --     are confirmed. Telegram's batch (LIMIT, at most 100) starts at the
---     offset, so every update held back comes again in every batch: at 200
---     updates in flight the batches were all repeats and the bot starved at
---     ~2 100 updates/s with CPU to spare (bench/README.md).
+--     offset, so every update held back comes again in every batch: with
+--     too many in flight the batches were all repeats and the bot starved
+--     with CPU to spare (bench/README.md).
 -- Neither bound touches an update whose batch is still on its way into
 -- Redis: each batch is queued there by a task of its own (the enqueuer),
 -- in the order fetched, while the poller already asks for the next one.
@@ -115,8 +114,8 @@ end
 
 -- Fetched batches waiting to be put in Redis, oldest first. One task (the
 -- enqueuer) queues them in order while the poller asks for the next
--- batch: the poll cycle no longer includes a Redis round trip. Under load
--- that round trip was 6-8 ms of the slowest updates' wait to be fetched
+-- batch: the poll cycle includes no Redis round trip, which under load
+-- was a good part of the slowest updates' wait to be fetched
 -- (bench/README.md). Order is kept: batches go to Redis one after the
 -- other, in the order fetched.
 local batches = {}
@@ -211,8 +210,8 @@ function M.run()
       local fresh, texts = {}, {}
       local now = timer.monotonic()
       for _, text in ipairs(ups) do
-        -- a plain find, then the digits: a pattern starting with a quote was
-        -- tried at every quote of the text (7% of the engine's CPU)
+        -- a plain find, then the digits: a pattern starting with a quote is
+        -- tried at every quote of the text
         local at = text:find('"update_id"', 1, true)
         local id = at and math.tointeger(tonumber(text:match("^%s*:%s*(%d+)", at + 11)))
         if id and (not next_offset or id >= next_offset) then

@@ -11,7 +11,7 @@ local M = {}
 -- bot's own message a button was pressed on, echoed whole in every
 -- callback_query — dozens of tables per press that no handler reads (the
 -- handler knows its keyboards by callback_data). Without it a press
--- decodes into half the memory (1.1 instead of 2.2 KB; bench/README.md).
+-- decodes into about half the memory (bench/README.md).
 -- Whole numbers come as integers (json.decode).
 function M.decode(text)
   return json.decode(text, "reply_markup")
