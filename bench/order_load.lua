@@ -46,7 +46,7 @@
 local load = require "bench.lib.load"
 local crowd = require "bench.lib.crowd"
 local stats = require "bench.lib.stats"
-local methods = require "support.emulator.methods"
+local methods = require "devkit.emulator.methods"
 local timer = require "timer"
 local config = require "config"
 

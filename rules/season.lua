@@ -14,7 +14,7 @@
 -- months included — season_jan_apr, season_may_jun; a season may run over
 -- the new year (season_nov_feb). A product with no such tag is never out
 -- of season. A composition made of a seasonal flower carries the flower's
--- tag (scripts/seed/check.lua says so), and the cart looks at its parts too.
+-- tag (devkit/seed/check.lua says so), and the cart looks at its parts too.
 --
 -- Out of season, a product cannot be put in a cart at all (shop/cart.lua
 -- asks this file on every add, whatever the button or link), and the

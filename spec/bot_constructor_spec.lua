@@ -14,10 +14,10 @@ local redis = require "redis"
 local function T(lang, key, vars) return i18n.str(i18n.t(lang, key, vars)) end
 local function price(lang, som) return T(lang, "common.price", { amount = som, currency = i18n.t(lang, "currency") }) end
 
--- The demo catalog's stems and extras (codes from scripts/seed/*.lua).
+-- The demo catalog's stems and extras (codes from devkit/seed/*.lua).
 local function seeded()
-  local store = require "seed.store"
-  assert(store.save(require("seed.catalog").load(), {}))
+  local store = require "devkit.seed.store"
+  assert(store.save(require("devkit.seed.catalog").load(), {}))
   local by = {}
   for _, r in ipairs(assert(pg.query("SELECT id, code, name_ru, name_uz FROM products WHERE code = ANY($1)",
       pg.array { "S01", "S10", "S16", "E01", "E02", "E09" }))) do

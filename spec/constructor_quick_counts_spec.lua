@@ -53,8 +53,8 @@ describe("the constructor's quick counts", function()
     local b, p
 
     setup(function()
-      local store = require "seed.store"
-      assert(store.save(require("seed.catalog").load(), {}))
+      local store = require "devkit.seed.store"
+      assert(store.save(require("devkit.seed.catalog").load(), {}))
       p = assert(pg.query("SELECT id, name_ru, name_uz FROM products WHERE code = 'S02'"))[1]
       b = bot.start()
     end)

@@ -2,7 +2,7 @@
 -- exactly as a bot would: the protocol (JSON, form, multipart, GET), the
 -- validation and error texts of Telegram, updates by long polling and by
 -- webhook, flood limits with 429, and the spec-side user API.
-local Emulator = require "support.emulator"
+local Emulator = require "devkit.emulator"
 local http = require "http"
 local json = require "json"
 local timer = require "timer"
@@ -244,7 +244,7 @@ describe("Bot API emulator", function()
     end)
 
     it("keeps reply credits per grant, spends the oldest first, and lets each expire on its own", function()
-      local limits = require "support.emulator.limits"
+      local limits = require "devkit.emulator.limits"
       -- buckets emptied, so only credits can let a message through
       local l = limits.new { private_burst = 1, private_rate = 0.0001, global_rate = 1000, reply_credits = 3 }
       assert.is_true(l:take(7, 1, 0))

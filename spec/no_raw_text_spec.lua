@@ -13,7 +13,6 @@ local config = require "config"
 
 local ALLOWED_NON_ASCII = {
   ["scripts/shop/normalize.lua"] = "the Cyrillic -> Latin alphabet of the search key",
-  ["scripts/seed/"] = "the demo catalog's product names and descriptions (data loaded into PostgreSQL)",
 }
 
 local SENDER = "scripts/bot/out.lua"

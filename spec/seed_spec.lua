@@ -1,4 +1,4 @@
--- spec/seed_spec.lua — the demo catalog (scripts/seed/*.lua), its sanity
+-- spec/seed_spec.lua — the demo catalog (devkit/seed/*.lua), its sanity
 -- checks, the PNG encoder, and `guldasta seed` run as a real process twice:
 -- the first run loads everything and paints the photos, the second finds
 -- nothing to do, and a third repairs what was changed behind its back.
@@ -12,9 +12,9 @@ local crypto = require "crypto"
 local engine = require "engine"
 local config = require "config"
 local tg = require "tg"
-local png = require "lib.png"
-local catalog_mod = require "seed.catalog"
-local check = require "seed.check"
+local png = require "devkit.lib.png"
+local catalog_mod = require "devkit.seed.catalog"
+local check = require "devkit.seed.check"
 
 local SEED_TIMEOUT = 90   -- seconds: the first run paints 45 pictures (ASan build)
 
@@ -101,7 +101,7 @@ describe("the demo catalog", function()
   end)
 end)
 
-describe("lib.png", function()
+describe("devkit.lib.png", function()
   it("computes the standard CRC-32 and Adler-32 check values", function()
     assert.are.equal(0xCBF43926, png.crc32("123456789"))
     assert.are.equal(0x11E60398, png.adler32("Wikipedia"))

@@ -1,6 +1,6 @@
 -- spec/sim_browser_spec.lua — the chat simulator of `make demo` in a real
 -- browser. Three processes, as in the demo: the Bot API emulator with the
--- simulator page (`guldasta run spec/support/emulator_main.lua`), the bot
+-- simulator page (`guldasta run devkit/emulator_main.lua`), the bot
 -- (`guldasta serve` against it), and headless Chromium driven by
 -- playwright-core (spec/browser/sim.test.mjs, run with node). The page must
 -- load, /start must bring the language question, a button press must change
@@ -35,7 +35,7 @@ local function start_emulator(token)
   for _ = 1, 5 do
     local port = math.random(20000, 59000)
     local log = os.tmpname()
-    local p = assert(proc.spawn({ engine.executable(), "run", config.root .. "/spec/support/emulator_main.lua",
+    local p = assert(proc.spawn({ engine.executable(), "run", config.root .. "/devkit/emulator_main.lua",
                                   "127.0.0.1:" .. port },
       { env = { BOT_TOKEN = token, LOG_LEVEL = "warn", FLORIST_CHAT_ID = "-1001", COURIER_CHAT_ID = "-1002" }, stdout = log, stderr = log }))
     local url = "http://127.0.0.1:" .. port

@@ -8,7 +8,7 @@
 -- deliver it again and again); the malformed ones are dropped with one
 -- warning naming their update_id; nothing is logged at error level; and a
 -- real customer is answered afterwards.
-local Emulator = require "support.emulator"
+local Emulator = require "devkit.emulator"
 local tgbot = require "support.tg.bot"
 local malformed = require "support.tg.malformed"
 local redis = require "redis"

@@ -4,7 +4,7 @@
 -- posts the webhook to, so consecutive updates of one chat land on different
 -- processes. Each chat's updates must still be handled one at a time, in
 -- order, exactly once; different chats must run at the same time.
-local Emulator = require "support.emulator"
+local Emulator = require "devkit.emulator"
 local bot = require "support.tg.bot"
 local redis = require "redis"
 local timer = require "timer"

@@ -10,7 +10,7 @@
 -- arrived), not at a random instant: a kill between Telegram accepting a
 -- reply and the engine recording that its handler finished would repeat that
 -- one reply, and no bot can avoid it — Telegram has no idempotent send.
-local Emulator = require "support.emulator"
+local Emulator = require "devkit.emulator"
 local bot = require "support.tg.bot"
 local redis = require "redis"
 local timer = require "timer"

@@ -2,7 +2,7 @@
 -- echo bot's POST /spec/send runs tg.send / tg.send_photo inside a `guldasta
 -- serve` process; the emulator enforces Telegram's flood limits and counts
 -- every 429 it gives.
-local Emulator = require "support.emulator"
+local Emulator = require "devkit.emulator"
 local bot = require "support.tg.bot"
 local redis = require "redis"
 local timer = require "timer"

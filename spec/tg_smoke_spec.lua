@@ -1,7 +1,7 @@
 -- spec/tg_smoke_spec.lua — the bot end to end in both receiving modes: a
 -- `guldasta serve` process (the echo bot of spec/support/tg) talks to the
 -- emulator in this process over real HTTP.
-local Emulator = require "support.emulator"
+local Emulator = require "devkit.emulator"
 local bot = require "support.tg.bot"
 
 describe("tg end to end", function()

@@ -2,7 +2,7 @@
 -- echo bot (spec/support/tg) as `guldasta serve` with WEBHOOK_URL set, the
 -- emulator playing Telegram, and this spec posting to /telegram/webhook
 -- itself where it must act as an impostor or as Telegram retrying.
-local Emulator = require "support.emulator"
+local Emulator = require "devkit.emulator"
 local bot = require "support.tg.bot"
 local redis = require "redis"
 local timer = require "timer"

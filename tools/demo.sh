@@ -6,7 +6,7 @@
 # the foreground until Ctrl-C, which stops everything it started.
 #
 # Three processes besides the services: the emulator with the simulator page
-# (`guldasta run spec/support/emulator_main.lua`) and the bot (`guldasta
+# (`guldasta run devkit/emulator_main.lua`) and the bot (`guldasta
 # serve` with TELEGRAM_API_URL pointing at the emulator).
 #
 # The database survives between demos (only `make clean` wipes it), so what
@@ -62,7 +62,7 @@ unset WEBHOOK_URL WEBHOOK_SECRET   # the bot polls the emulator, like a bot on a
 "$bin/guldasta" migrate
 # The catalog makes the demo worth looking at; without it the bot still runs.
 "$bin/guldasta" seed || echo "demo.sh: guldasta seed failed, going on with an empty catalog" >&2
-# The simulator's florist and courier (spec/support/emulator_main.lua) need
+# The simulator's florist and courier (devkit/emulator_main.lua) need
 # their roles to press Accept and Take, and their language (the one their
 # simulated Telegram reports), as if they had chosen it.
 "$bin/guldasta" run scripts/cli/grant.lua 700101 florist "Malika" --lang uz > /dev/null
@@ -76,7 +76,7 @@ redis-cli -u "$REDIS_URL" --no-auth-warning EVAL \
 
 # Both in the background so that our trap, not the terminal, decides how
 # they end: Ctrl-C reaches this shell, which sends each a TERM and waits.
-"$bin/guldasta" run spec/support/emulator_main.lua "$SIM_LISTEN" &
+"$bin/guldasta" run devkit/emulator_main.lua "$SIM_LISTEN" &
 emu_pid=$!
 for _ in $(seq 1 100); do
     curl -fs -o /dev/null "http://$SIM_LISTEN/sim/api/state" && break

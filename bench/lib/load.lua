@@ -8,7 +8,7 @@
 --   local emu, port = load.start("bench/x_load.lua", (...), emulator_opts)
 --   ... people, run_step(o) -> figures ...
 --   load.serve("x_load", port, run_step)      -- never returns
-local Emulator = require "support.emulator"
+local Emulator = require "devkit.emulator"
 local http = require "http"
 local json = require "json"
 local timer = require "timer"

@@ -1,5 +1,5 @@
 -- scripts/cli/seed.lua — `guldasta seed`: loads the demo catalog of a
--- Bukhara flower shop (scripts/seed/*.lua) with its pictures.
+-- Bukhara flower shop (devkit/seed/*.lua) with its pictures.
 --
 --   guldasta seed                         categories, products, recipes, stock, photos
 --   MEDIA_DIR=/srv/media guldasta seed    photos somewhere else (default <root>/media)
@@ -17,10 +17,10 @@ local config = require "config"
 local engine = require "engine"
 local tg = require "tg"
 local timer = require "timer"
-local catalog_mod = require "seed.catalog"
-local check = require "seed.check"
-local photos = require "seed.photos"
-local store = require "seed.store"
+local catalog_mod = require "devkit.seed.catalog"
+local check = require "devkit.seed.check"
+local photos = require "devkit.seed.photos"
+local store = require "devkit.seed.store"
 
 local cli = require "lib.cli"
 local say, failed = cli.say, cli.failer("seed")

@@ -10,7 +10,7 @@
 --   local u = b.emu:user { id = bot.user_id() }
 --   ...
 --   bot.drop_catalog(fx); b:stop()
-local Emulator = require "support.emulator"
+local Emulator = require "devkit.emulator"
 local server = require "support.server"
 local pg = require "pg"
 local crypto = require "crypto"
@@ -77,7 +77,7 @@ M.copy_root = server.copy_root
 
 -- A tiny real PNG (8x8 red), for the card's photo.
 local function png_bytes()
-  local ok, png = pcall(require, "lib.png")
+  local ok, png = pcall(require, "devkit.lib.png")
   if ok then
     local px = {}
     for _ = 1, 64 do px[#px + 1] = 200; px[#px + 1] = 20; px[#px + 1] = 40 end

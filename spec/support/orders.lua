@@ -178,7 +178,7 @@ local saved
 -- to receive messages. Returns emu, with emu.florists and emu.couriers
 -- (the chat ids). M.stop(emu) in teardown puts the configuration back.
 function M.telegram()
-  local Emulator = require "support.emulator"
+  local Emulator = require "devkit.emulator"
   local emu = Emulator.start { token = config.bot_token, limits = false }
   saved = { config.telegram_api_url, config.florist_chat_id, config.courier_chat_id }
   emu.florists, emu.couriers = chat_id(), chat_id()

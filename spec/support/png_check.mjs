@@ -1,5 +1,5 @@
 // spec/support/png_check.mjs — an independent PNG reader for the seed spec:
-// checks what scripts/lib/png.lua writes with code that shares nothing with
+// checks what devkit/lib/png.lua writes with code that shares nothing with
 // it (node's zlib for inflate and Adler-32, our own CRC-32 here, every
 // filter type undone), and prints one JSON line per file:
 //

@@ -1,10 +1,10 @@
--- spec/support/sim/server.lua — the chat simulator's HTTP side: the page
+-- devkit/sim/server.lua — the chat simulator's HTTP side: the page
 -- (index.html, sim.js, sim.css beside this file) and a small JSON API that
 -- lets the page act as Telegram users on a running Bot API emulator
--- (spec/support/emulator.lua). A newcomer talks to the bot in a browser
+-- (devkit/emulator.lua). A newcomer talks to the bot in a browser
 -- without a Telegram account or token; `make demo` serves it.
 --
---   local sim = require "support.sim.server"
+--   local sim = require "devkit.sim.server"
 --   sim.install(emu, { personas = { { key = "customer", id = 700001, first_name = "Dilnoza" } },
 --                      chats = { { id = -1001, title = "Florists", type = "channel" } } })
 --
@@ -35,8 +35,8 @@ local json = require "json"
 local fs = require "fs"
 local timer = require "timer"
 local config = require "config"
-local canvas = require "lib.canvas"
-local png = require "lib.png"
+local canvas = require "devkit.lib.canvas"
+local png = require "devkit.lib.png"
 
 local M = {}
 
@@ -51,7 +51,7 @@ local MAX_WAIT = 25          -- seconds a long poll may hold the request
 local ANSWER_WAIT = 15
 
 local function dir()
-  return config.root .. "/spec/support/sim/"
+  return config.root .. "/devkit/sim/"
 end
 
 local function static(name)

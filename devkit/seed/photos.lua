@@ -1,4 +1,4 @@
--- scripts/seed/photos.lua — writes each product's picture to
+-- devkit/seed/photos.lua — writes each product's picture to
 -- <media_dir>/products/<code>.png, painting only what changed.
 --
 -- Painting and compressing 45 pictures in Lua takes seconds, and the demo
@@ -8,22 +8,22 @@
 -- painter, the canvas and the encoder). A file whose fingerprint matches is
 -- left alone without painting; otherwise we paint, and write only when the
 -- bytes differ. A rewritten picture's cached Telegram file_id is stale: the
--- caller forgets it (seed.store and the cli).
+-- caller forgets it (devkit.seed.store and the cli).
 --
---   local photos = require "seed.photos"
+--   local photos = require "devkit.seed.photos"
 --   local res = photos.write_all(catalog, config.media_dir)
 --   --> { written = { "S01", ... }, kept = 44 } | nil, err
 local fs = require "fs"
 local crypto = require "crypto"
 local config = require "config"
-local png = require "lib.png"
-local paint = require "seed.paint"
+local png = require "devkit.lib.png"
+local paint = require "devkit.seed.paint"
 
 local M = {}
 
 M.DIR = "products"               -- under media_dir; media_key = "products/<code>"
 local TEXT_KEY = "guldasta:fingerprint"
-local SOURCES = { "scripts/lib/png.lua", "scripts/lib/canvas.lua", "scripts/seed/paint.lua" }
+local SOURCES = { "devkit/lib/png.lua", "devkit/lib/canvas.lua", "devkit/seed/paint.lua" }
 
 function M.media_key(code)
   return M.DIR .. "/" .. code

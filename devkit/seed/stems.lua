@@ -1,4 +1,4 @@
--- scripts/seed/stems.lua — single stems (kind "stem"): what the shop buys in
+-- devkit/seed/stems.lua — single stems (kind "stem"): what the shop buys in
 -- and what bouquets are made of. Based on ../shared/specs/domain.md §4.1.
 --
 -- Fields (the same in compositions.lua and extras.lua):

@@ -1,4 +1,4 @@
--- scripts/seed/paint.lua — draws a product's photo from its catalog entry.
+-- devkit/seed/paint.lua — draws a product's photo from its catalog entry.
 --
 -- The demo must show real-looking cards without downloading pictures, so
 -- every product gets a small procedural painting: a soft background, then
@@ -8,12 +8,12 @@
 -- The same entry always gives the same picture: the only randomness is a
 -- generator seeded with the product's code.
 --
---   local paint = require "seed.paint"
+--   local paint = require "devkit.seed.paint"
 --   local w, h, pixels = paint.product(product, catalog.by_code)
 --
 -- Pure computation (no I/O); seconds of CPU for a whole catalog, so the
 -- caller yields between products.
-local canvas = require "lib.canvas"
+local canvas = require "devkit.lib.canvas"
 
 local sin, cos, sqrt, pi, floor, min, max = math.sin, math.cos, math.sqrt, math.pi, math.floor,
   math.min, math.max
@@ -556,7 +556,7 @@ local function paint_pot(c, p, rnd)
 end
 
 -- The extras are drawn in seed/paint_extras.lua with the same palette and strokes.
-local extras = require("seed.paint_extras") {
+local extras = require("devkit.seed.paint_extras") {
   palette = PALETTE, background = background, bow = bow,
   lighten = lighten, darken = darken, rgb = rgb,
 }

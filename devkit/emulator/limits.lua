@@ -1,4 +1,4 @@
--- spec/support/emulator/limits.lua — Telegram's flood limits as the emulator
+-- devkit/emulator/limits.lua — Telegram's flood limits as the emulator
 -- enforces them, so a bot that ignores them gets the same 429s it would get
 -- from api.telegram.org.
 --

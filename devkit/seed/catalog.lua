@@ -1,17 +1,17 @@
--- scripts/seed/catalog.lua — the demo catalog as one value: the category
+-- devkit/seed/catalog.lua — the demo catalog as one value: the category
 -- tree and every product with its kind, read from the data files beside
 -- this one. No I/O (the data files are plain tables).
 --
---   local catalog = require("seed.catalog").load()
+--   local catalog = require("devkit.seed.catalog").load()
 --   catalog.categories   -- array, parents before children
 --   catalog.products     -- array: stems, then compositions, then extras
 --   catalog.by_code      -- code -> product
 local M = {}
 
 local SOURCES = {
-  { module = "seed.stems", kind = "stem" },
-  { module = "seed.compositions", kind = "composition" },
-  { module = "seed.extras", kind = "extra" },
+  { module = "devkit.seed.stems", kind = "stem" },
+  { module = "devkit.seed.compositions", kind = "composition" },
+  { module = "devkit.seed.extras", kind = "extra" },
 }
 
 -- Fresh tables every time: the seed and the specs may change what they get
@@ -33,7 +33,7 @@ function M.load()
       by_code[item.code] = item
     end
   end
-  return { categories = copy(require "seed.categories"), products = products, by_code = by_code }
+  return { categories = copy(require "devkit.seed.categories"), products = products, by_code = by_code }
 end
 
 return M

@@ -1,4 +1,4 @@
-// spec/support/sim/sim.js — the chat simulator page's behaviour.
+// devkit/sim/sim.js — the chat simulator page's behaviour.
 //
 // It keeps no state of its own worth saving: the emulator holds the chats.
 // The page long-polls /sim/api/updates for every message changed since the

@@ -1,4 +1,4 @@
--- scripts/seed/compositions.lua — ready bouquets and compositions (kind
+-- devkit/seed/compositions.lua — ready bouquets and compositions (kind
 -- "composition"). Based on ../shared/specs/domain.md §4.2, plus a few more
 -- boxes and baskets (C14..C16). Fields as in stems.lua, and:
 --   recipe        { {component code, count}, ... }: selling one writes off these

@@ -1,11 +1,11 @@
--- scripts/seed/check.lua — the sanity checks a demo catalog must pass before
+-- devkit/seed/check.lua — the sanity checks a demo catalog must pass before
 -- the seed writes anything (../shared/specs/domain.md §4): every recipe
 -- names products that exist, no composition is cheaper than its parts, gift
 -- compositions have an odd number of main flowers and mourning ones an even
 -- number (R-B1..R-B3), a composition made of seasonal flowers says so, lead
 -- times follow R-B6, and every Uzbek text writes oʻ and gʻ with U+02BB.
 --
---   local problems = require("seed.check").run(catalog)   -- {} when all is well
+--   local problems = require("devkit.seed.check").run(catalog)   -- {} when all is well
 --
 -- Pure: it looks at the tables only, so the spec can feed it broken copies.
 local M = {}
@@ -18,7 +18,7 @@ M.OCCASIONS = {
   "thanks", "corporate", "mother", "sympathy", "new_year", "just_because",
 }
 
--- Colour keys products may carry; scripts/seed/paint.lua has an RGB for each.
+-- Colour keys products may carry; devkit/seed/paint.lua has an RGB for each.
 M.COLOURS = {
   "red", "white", "pink", "peach", "yellow", "lilac", "orange", "blue", "green",
   "purple", "dark_red", "mixed", "pastel", "kraft", "assorted", "gold", "beige",

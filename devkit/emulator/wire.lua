@@ -1,4 +1,4 @@
--- spec/support/emulator/wire.lua — the emulator's side of the Bot API's HTTP
+-- devkit/emulator/wire.lua — the emulator's side of the Bot API's HTTP
 -- protocol: reading a method's parameters the four ways Telegram accepts them
 -- (query string, urlencoded form, JSON body, multipart/form-data) and writing
 -- Telegram's answer envelope. Nothing here knows about chats or messages.

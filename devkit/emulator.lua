@@ -1,4 +1,4 @@
--- spec/support/emulator.lua — a Telegram Bot API server for specs and the
+-- devkit/emulator.lua — a Telegram Bot API server for specs and the
 -- demo. It runs on the engine's own HTTP server, speaks the real protocol
 -- (POST|GET /bot<token>/<method>, JSON, urlencoded or multipart; updates by
 -- long polling or by webhook) so the bot under test cannot tell it from
@@ -6,7 +6,7 @@
 -- sends a command, presses an inline button, shares a contact or a location)
 -- and reads what the bot sent or edited in that chat.
 --
---   local Emulator = require "support.emulator"
+--   local Emulator = require "devkit.emulator"
 --   local emu = Emulator.start { token = "test-token" }   -- emu.api_url -> TELEGRAM_API_URL
 --   local u = emu:user { id = 5001, first_name = "Aziza", language_code = "uz" }
 --   u:command("/start")
@@ -19,10 +19,10 @@ local http = require "http"
 local timer = require "timer"
 local json = require "json"
 local crypto = require "crypto"
-local wire = require "support.emulator.wire"
-local methods = require "support.emulator.methods"
-local limits = require "support.emulator.limits"
-local webhook = require "support.emulator.webhook"
+local wire = require "devkit.emulator.wire"
+local methods = require "devkit.emulator.methods"
+local limits = require "devkit.emulator.limits"
+local webhook = require "devkit.emulator.webhook"
 -- (users and chats as specs drive them: support/emulator/people.lua)
 
 local Emulator = {}
@@ -444,5 +444,5 @@ function Emulator:calls_of(name)
   return out
 end
 
-require("support.emulator.people").install(Emulator)
+require("devkit.emulator.people").install(Emulator)
 return Emulator

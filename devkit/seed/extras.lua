@@ -1,4 +1,4 @@
--- scripts/seed/extras.lua — extras (kind "extra"): wrap, cards, balloons,
+-- devkit/seed/extras.lua — extras (kind "extra"): wrap, cards, balloons,
 -- sweets... sold alone or as parts of a composition (E01-E03 wrap bouquets,
 -- E12 and E13 hold the box and basket compositions). Based on
 -- ../shared/specs/domain.md §4.3 plus the box and the basket. Fields as in

@@ -1,6 +1,6 @@
--- scripts/lib/canvas.lua — a tiny RGB raster with anti-aliased shapes, for
--- the demo's product pictures (scripts/seed/paint.lua draws with it,
--- scripts/lib/png.lua writes the result).
+-- devkit/lib/canvas.lua — a tiny RGB raster with anti-aliased shapes, for
+-- the demo's product pictures (devkit/seed/paint.lua draws with it,
+-- devkit/lib/png.lua writes the result).
 --
 -- Every shape is drawn the same way: for each pixel of its bounding box we
 -- compute a signed distance to the shape's edge (negative inside) and cover

@@ -1,4 +1,4 @@
--- scripts/lib/png.lua — a PNG encoder in pure Lua: 8-bit RGB, one IDAT.
+-- devkit/lib/png.lua — a PNG encoder in pure Lua: 8-bit RGB, one IDAT.
 --
 -- The demo's product photos are drawn by the project itself (no downloads,
 -- no image library), so we need to write PNG files. PNG is small enough to
@@ -6,7 +6,7 @@
 -- stream inside one IDAT, an IEND; every chunk carries a CRC-32 and the zlib
 -- stream an Adler-32.
 --
---   local png = require "lib.png"
+--   local png = require "devkit.lib.png"
 --   local bytes = png.encode(w, h, pixels)       -- pixels: {r,g,b, r,g,b, ...} 0..255, row by row
 --   local bytes = png.encode(w, h, pixels, { stored = true })   -- no compression
 --   local bytes = png.encode(w, h, pixels, { text = { Title = "Roses" } })   -- tEXt chunks

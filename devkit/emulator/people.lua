@@ -1,4 +1,4 @@
--- spec/support/emulator/people.lua — the people on the other side of the
+-- devkit/emulator/people.lua — the people on the other side of the
 -- emulator, as specs drive them: users (who type, send commands, press
 -- inline buttons, share contacts and locations, and read their private chat)
 -- and the groups and channels the bot posts in. Waiting for the bot polls

@@ -1,4 +1,4 @@
--- spec/support/emulator/webhook.lua — delivering updates to the bot's webhook
+-- devkit/emulator/webhook.lua — delivering updates to the bot's webhook
 -- the way the Bot API server does (WebhookActor.cpp, shared/specs/telegram.md):
 --
 --   * one update in flight per chat, different chats in parallel, at most

@@ -1,4 +1,4 @@
--- scripts/seed/store.lua — puts the demo catalog into PostgreSQL, in one
+-- devkit/seed/store.lua — puts the demo catalog into PostgreSQL, in one
 -- transaction, keyed by the stable codes (categories.code, products.code).
 --
 -- Seeding again is safe and cheap:
@@ -16,7 +16,7 @@
 --   local counts = store.save(catalog, { rewritten = { S01 = true } })
 --   --> { categories = {inserted, updated, unchanged}, products = {...}, recipes = n, stock = n } | nil, err
 local pg = require "pg"
-local photos = require "seed.photos"
+local photos = require "devkit.seed.photos"
 
 local M = {}
 

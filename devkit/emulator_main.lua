@@ -1,16 +1,16 @@
--- spec/support/emulator_main.lua — the emulator as a process of its own, for
+-- devkit/emulator_main.lua — the emulator as a process of its own, for
 -- `make demo` (tools/demo.sh) and for trying the bot by hand:
 --
---   guldasta run spec/support/emulator_main.lua [[HOST:]PORT]
+--   guldasta run devkit/emulator_main.lua [[HOST:]PORT]
 --
 -- Serves the Bot API on HOST:PORT (default 127.0.0.1:8081, or EMULATOR_LISTEN)
 -- for the token BOT_TOKEN, with the shop's chats (FLORIST_CHAT_ID,
 -- COURIER_CHAT_ID, SHOP_CHANNEL_ID) and the owners (OWNER_TG_IDS) known, and
 -- runs until killed. Point the bot at it: TELEGRAM_API_URL=http://HOST:PORT.
--- The chat simulator page (spec/support/sim/server.lua), when present, is
+-- The chat simulator page (devkit/sim/server.lua), when present, is
 -- served by the same server with a customer persona, the owner and the chats.
 -- EMULATOR_LIMITS=0 turns Telegram's flood limits off.
-local Emulator = require "support.emulator"
+local Emulator = require "devkit.emulator"
 local config = require "config"
 local timer = require "timer"
 local log = require "log"
@@ -18,7 +18,7 @@ local log = require "log"
 local listen = (...) or os.getenv("EMULATOR_LISTEN") or "8081"
 local host, port = listen:match("^(.+):(%d+)$")
 if not host then host, port = "127.0.0.1", listen:match("^%d+$") end
-assert(port, "usage: guldasta run spec/support/emulator_main.lua [[HOST:]PORT]")
+assert(port, "usage: guldasta run devkit/emulator_main.lua [[HOST:]PORT]")
 
 local emu = Emulator.start {
   token = config.bot_token or "test-token",
@@ -51,8 +51,8 @@ for i, id in ipairs(config.owner_tg_ids or {}) do
 end
 for _, p in ipairs(personas) do emu:user(p) end
 
-if package.searchpath("support.sim.server", package.path) then
-  require("support.sim.server").install(emu, { personas = personas, chats = chats })
+if package.searchpath("devkit.sim.server", package.path) then
+  require("devkit.sim.server").install(emu, { personas = personas, chats = chats })
 end
 
 log.info("Bot API emulator listening", { url = emu.api_url })

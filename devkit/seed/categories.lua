@@ -1,4 +1,4 @@
--- scripts/seed/categories.lua — the demo shop's catalog tree.
+-- devkit/seed/categories.lua — the demo shop's catalog tree.
 --
 -- Four top-level categories with their subcategories, in the order the
 -- customer sees them (`sort`). `code` is the stable name the seed upserts on

@@ -1,9 +1,9 @@
--- scripts/seed/paint_extras.lua — the pictures of the extras (wrap, ribbon,
+-- devkit/seed/paint_extras.lua — the pictures of the extras (wrap, ribbon,
 -- card, balloons, a teddy bear, sweets, a vase, the hat box and the basket),
 -- for seed/paint.lua. It hands over its palette and shared strokes (kit), so
 -- both files draw in one style.
 --
---   local extras = require("seed.paint_extras")(kit)   -- extras[name](canvas, rnd)
+--   local extras = require("devkit.seed.paint_extras")(kit)   -- extras[name](canvas, rnd)
 local sin, cos, floor, min = math.sin, math.cos, math.floor, math.min
 
 return function(kit)

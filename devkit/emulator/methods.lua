@@ -1,9 +1,9 @@
--- spec/support/emulator/methods.lua — the Bot API methods the emulator
+-- devkit/emulator/methods.lua — the Bot API methods the emulator
 -- speaks, with Telegram's validation and its error texts (the official Bot
 -- API server's wording, shared/specs/telegram.md). Each method takes the
 -- emulator, the decoded parameters and the uploaded files, and returns an
 -- HTTP status and Telegram's JSON envelope (wire.ok / wire.fail).
-local wire = require "support.emulator.wire"
+local wire = require "devkit.emulator.wire"
 local crypto = require "crypto"
 local timer = require "timer"
 
