@@ -3,16 +3,9 @@
 -- gives the person the language the bot speaks to them in (never over one
 -- they chose), and bad input is refused with a line that says what is wrong.
 local pg = require "pg"
-local proc = require "proc"
-local engine = require "engine"
-local config = require "config"
 local fx = require "support.orders"
 
-local function run(...)
-  local r = assert(proc.run({ engine.executable(), "run", "scripts/cli/grant.lua", ... },
-    { cwd = config.root, timeout = 60 }))
-  return r.code, r.stdout, r.stderr
-end
+local run = require("support.cli").runner("scripts/cli/grant.lua")
 
 local function row(tg_id)
   return pg.query([[SELECT u.lang, u.name, array_agg(r.role)::text AS roles FROM users u

@@ -4,17 +4,10 @@
 -- switching off — and the shop's checkout (shop/promo.lua) reading what it
 -- wrote.
 local pg = require "pg"
-local proc = require "proc"
-local engine = require "engine"
-local config = require "config"
 local crypto = require "crypto"
 local promo = require "shop.promo"
 
-local function run(...)
-  local r = assert(proc.run({ engine.executable(), "run", "scripts/cli/promo.lua", ... },
-    { cwd = config.root, timeout = 60 }))
-  return r.code, r.stdout, r.stderr
-end
+local run = require("support.cli").runner("scripts/cli/promo.lua")
 
 describe("guldasta run scripts/cli/promo.lua", function()
   local code = "CLI" .. crypto.hex(crypto.random_bytes(3)):upper()
