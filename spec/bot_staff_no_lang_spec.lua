@@ -26,6 +26,14 @@ describe("staff without a chosen language", function()
 
   local function current(chat_id, m) return emu.chats[chat_id].by_id[m.message_id] end
 
+  -- The florists' post once it offers the button `key`.
+  local function offering(post, key)
+    return eventually(function()
+      local cur = current(emu.florists, post)
+      return bot.button(cur, T("ru", key)) and cur
+    end, 10, "the post to offer " .. key)
+  end
+
   it("takes the florist's photo and the courier's delivery photo, in the guessed language", function()
     local ftg, ktg = fx.tg_id(), fx.tg_id()
     fx.staff("florist", { tg_id = ftg, lang = false, name = "Malika" })
@@ -40,16 +48,10 @@ describe("staff without a chosen language", function()
 
     local q = fu:press(post, "s:acc:" .. id)
     assert.equal(T("uz", "flow.done.accepted", { id = id }), fu:wait_answer(q, 10).text)
-    post = eventually(function()
-      local cur = current(emu.florists, post)
-      return bot.button(cur, T("ru", "flow.button.assembling")) and cur
-    end, 10, "the post to offer Assembling")
+    post = offering(post, "flow.button.assembling")
     q = fu:press(post, "s:asm:" .. id)
     fu:wait_answer(q, 10)
-    post = eventually(function()
-      local cur = current(emu.florists, post)
-      return bot.button(cur, T("ru", "flow.button.ready")) and cur
-    end, 10, "the post to offer Ready")
+    post = offering(post, "flow.button.ready")
     q = fu:press(post, "s:rdy:" .. id)
     fu:wait_answer(q, 10)
     fu:wait_message(is(T("uz", "flow.ask_photo", { id = id })), 10)
