@@ -68,14 +68,6 @@ local function names(lang, prefix, codes)
   return out_list
 end
 
-local function colour_codes(p)
-  local codes, seen = {}, {}
-  for w in (p.colour or ""):lower():gmatch("[a-z0-9_]+") do
-    if not seen[w] then seen[w] = true; codes[#codes + 1] = w end
-  end
-  return codes
-end
-
 -- The card's text (caption): a Text. off: out of season.
 function M.text(lang, p, off)
   local lines = { i18n.t(lang, "card.title", { name = catalog.name(lang, p) }) }
@@ -84,7 +76,7 @@ function M.text(lang, p, off)
   if desc and desc ~= "" then lines[#lines + 1] = i18n.t(lang, "card.description", { text = desc }) end
   lines[#lines + 1] = i18n.t(lang, "card.price", { price = listing.price(lang, p.price) })
   if off then lines[#lines + 1] = season_text.card_line(lang, p) end
-  local colours = names(lang, "colour.", colour_codes(p))
+  local colours = names(lang, "colour.", catalog.colour_codes(p))
   if #colours > 0 then
     lines[#lines + 1] = i18n.t(lang, "card.colour", { colours = i18n.join(colours, ", ") })
   end

@@ -20,6 +20,7 @@
 local templates = require "templates"
 local rules = require "rules"
 local i18n = require "i18n"
+local catalog = require "shop.catalog"
 local template = require "shop.posts.template"
 local html = require "shop.posts.html"
 
@@ -75,17 +76,9 @@ local function words(lang, prefix, codes)
   return list
 end
 
-local function colour_codes(colour)
-  local codes, seen = {}, {}
-  for w in (colour or ""):lower():gmatch("[a-z0-9_]+") do
-    if not seen[w] then seen[w] = true; codes[#codes + 1] = w end
-  end
-  return codes
-end
-
 -- What a template can name, for product p in lang on day `date`.
 function M.vars(p, lang, date)
-  local colours = words(lang, "colour.", colour_codes(p.colour))
+  local colours = words(lang, "colour.", catalog.colour_codes(p))
   local occasions = words(lang, "occasion.", p.occasions or {})
   local desc = lang == "uz" and p.description_uz or p.description_ru
   return {
