@@ -23,6 +23,9 @@ return {
   selfcheck = function()
     local rules = require "rules"
     if not rules.money then return false, "rules/money.lua is missing" end
-    return require("bot.selfcheck").run()
+    local ok, why = require("bot.selfcheck").run()
+    if not ok then return false, why end
+    -- the post templates render their samples (templates/posts/)
+    return require("shop.posts").check()
   end,
 }

@@ -21,6 +21,7 @@ local listing = require "bot.listing"
 local out = require "bot.out"
 local season = require "shop.season"
 local season_text = require "bot.season"
+local recommend = require "shop.recommend"
 
 local M = {}
 
@@ -67,14 +68,6 @@ local function names(lang, prefix, codes)
   return out_list
 end
 
-local function colour_codes(p)
-  local codes, seen = {}, {}
-  for w in (p.colour or ""):lower():gmatch("[a-z0-9_]+") do
-    if not seen[w] then seen[w] = true; codes[#codes + 1] = w end
-  end
-  return codes
-end
-
 -- The card's text (caption): a Text. off: out of season.
 function M.text(lang, p, off)
   local lines = { i18n.t(lang, "card.title", { name = catalog.name(lang, p) }) }
@@ -83,7 +76,7 @@ function M.text(lang, p, off)
   if desc and desc ~= "" then lines[#lines + 1] = i18n.t(lang, "card.description", { text = desc }) end
   lines[#lines + 1] = i18n.t(lang, "card.price", { price = listing.price(lang, p.price) })
   if off then lines[#lines + 1] = season_text.card_line(lang, p) end
-  local colours = names(lang, "colour.", colour_codes(p))
+  local colours = names(lang, "colour.", catalog.colour_codes(p))
   if #colours > 0 then
     lines[#lines + 1] = i18n.t(lang, "card.colour", { colours = i18n.join(colours, ", ") })
   end
@@ -94,9 +87,21 @@ function M.text(lang, p, off)
   return i18n.join(lines, "\n")
 end
 
+-- One button per suggestion (shop/recommend.lua), each opening that
+-- product's card: "often chosen together", "suits you", "best seller".
+function M.suggestion_rows(lang, list)
+  local rows = {}
+  for _, s in ipairs(list) do
+    rows[#rows + 1] = { keyboard.button(i18n.t(lang, "recommend." .. s.source,
+      { name = catalog.name(lang, s.product) }), keyboard.cb("p", s.product.id)) }
+  end
+  return rows
+end
+
 -- The card's buttons. from_list: opened from a list above it (so "close"
--- makes sense); off: out of season (nothing to add).
-function M.markup(lang, p, from_list, off)
+-- makes sense); off: out of season (nothing to add). Returns the rows;
+-- M.markup seals them.
+function M.rows(lang, p, from_list, off)
   local rows = {}
   if not off then rows[#rows + 1] = { keyboard.button(i18n.t(lang, "card.add"), keyboard.cb("a", p.id)) } end
   local nav = {}
@@ -108,8 +113,10 @@ function M.markup(lang, p, from_list, off)
   if from_list then nav[#nav + 1] = keyboard.button(i18n.t(lang, "common.close"), "x") end
   rows[#rows + 1] = nav
   rows[#rows + 1] = { keyboard.button(i18n.t(lang, "common.menu"), "m") }
-  return keyboard.markup(rows)
+  return rows
 end
+
+function M.markup(lang, p, from_list, off) return keyboard.markup(M.rows(lang, p, from_list, off)) end
 
 -- Sends product `id`'s card. Returns false when there is no such active
 -- product (or it is out of season and the rule hides it). opts.from_list:
@@ -130,10 +137,20 @@ function M.send(ctx, id, opts)
   local ck = (from_list and lang .. ":l" or lang) .. (off and ":off" or "")
   local c = cards[ck]
   if not c then
-    c = { text = M.text(lang, p, off), markup = M.markup(lang, p, from_list, off) }
+    c = { text = M.text(lang, p, off), rows = M.rows(lang, p, from_list, off) }
+    c.markup = keyboard.markup(c.rows)
     cards[ck] = c
   end
-  out.show(ctx, { text = c.text, markup = c.markup, photo = M.media(p), fresh = true })
+  -- the suggestions are the client's own, so they are added to the kept
+  -- buttons, above them, rather than kept with them
+  local markup = c.markup
+  local suggested = off and {} or recommend.for_product(p.id, ctx.user)
+  if #suggested > 0 then
+    local rows = M.suggestion_rows(lang, suggested)
+    for _, r in ipairs(c.rows) do rows[#rows + 1] = r end
+    markup = keyboard.markup(rows)
+  end
+  out.show(ctx, { text = c.text, markup = markup, photo = M.media(p), fresh = true })
   return true
 end
 

@@ -24,6 +24,8 @@ local breakdown = require "bot.breakdown"
 local cart = require "shop.cart"
 local quote = require "shop.quote"
 local season_text = require "bot.season"
+local recommend = require "shop.recommend"
+local card = require "bot.card"
 
 local M = {}
 
@@ -96,6 +98,8 @@ function M.view(ctx)
   end
   parts[#parts + 1] = t(ctx, "cart.delivery_later")
   parts[#parts + 1] = t(ctx, "cart.held", { minutes = minutes() })
+  -- suggestions before checkout, each opening its product's card
+  for _, r in ipairs(card.suggestion_rows(ctx.lang, recommend.for_cart(ctx.user))) do rows[#rows + 1] = r end
   if q then rows[#rows + 1] = { keyboard.button(t(ctx, "cart.checkout"), "o:start") } end
   rows[#rows + 1] = { keyboard.button(t(ctx, "cart.clear"), "k:x") }
   rows[#rows + 1] = { keyboard.button(t(ctx, "cart.catalog"), "c:0:0"), keyboard.button(t(ctx, "common.menu"), "m") }

@@ -24,6 +24,12 @@ function M.install()
     flow.deliver_late_notices()
     flow.escalate_unclaimed()
   end)
+  -- "often chosen together" and the season's best sellers, recomputed from
+  -- orders away from any customer's request (shop/recommend/job.lua); the
+  -- first run soon after start, then one per period across all processes
+  local job = require "shop.recommend.job"
+  require("timer").after(5, job.tick)
+  require("timer").every(rules.recommend.RECOMPUTE_SECONDS, job.tick)
 end
 
 return M

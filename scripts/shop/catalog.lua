@@ -157,6 +157,16 @@ function M.invalidate() if current then current.loaded_at = -math.huge end end
 
 function M.name(lang, row) return lang == "uz" and row.name_uz or row.name_ru end
 
+-- A product's colour codes in the order the shop wrote them, once each
+-- ("red, white" -> { "red", "white" }): what a card or a post names.
+function M.colour_codes(p)
+  local codes, seen = {}, {}
+  for w in (p.colour or ""):lower():gmatch("[a-z0-9_]+") do
+    if not seen[w] then seen[w] = true; codes[#codes + 1] = w end
+  end
+  return codes
+end
+
 -- {======================================================================
 -- What a customer sees on a day: out of season, a product is marked or
 -- hidden, as rules/season.lua says (shop/season.lua asks it)

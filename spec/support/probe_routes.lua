@@ -10,6 +10,13 @@ local engine = require "engine"
 http.route("GET", "/probe", function()
   return 200, require("rules").money.format_som(123456700) .. "|" .. require("templates").ru.currency
 end)
+-- the product post's sample, rendered by the templates this generation serves
+http.route("GET", "/post", function()
+  local sample = require("templates")["posts.product"].sample
+  local s, why = require("shop.posts").render("product", sample.product, "ru", { date = sample.date })
+  if not s then return 500, why end
+  return 200, s
+end)
 http.route("GET", "/gen", function() return 200, tostring(engine.generation()) end)
 http.route("GET", "/slow", function()
   local g = engine.generation()

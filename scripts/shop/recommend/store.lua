@@ -1,0 +1,106 @@
+-- scripts/shop/recommend/store.lua — what the recommendations read and
+-- write: co-purchases and sales from PostgreSQL (for the job), the
+-- neighbours and best sellers in Redis (for the bot).
+--
+--   rec:together   hash  product id -> "id:score,id:score" (compute.encode)
+--   rec:popular    string "id,id,..."  the season's best sellers, best first
+--   rec:lock       who is recomputing (SET NX EX): one process per period
+local pg = require "pg"
+local redis = require "redis"
+local compute = require "shop.recommend.compute"
+
+local M = {}
+
+M.TOGETHER, M.POPULAR, M.LOCK = "rec:together", "rec:popular", "rec:lock"
+
+local function must(v, err)
+  if v == nil then error("recommend: " .. tostring(err), 0) end
+  return v
+end
+
+-- One row per (order, product), cancelled orders left out, recent only.
+local LINES = [[
+  WITH lines AS (
+    SELECT DISTINCT oi.order_id, oi.product_id
+      FROM order_items oi JOIN orders o ON o.id = oi.order_id
+     WHERE o.status <> 'cancelled' AND o.created_at > now() - make_interval(days => $1::int))
+]]
+
+local PAIRS = LINES .. [[
+  SELECT a.product_id AS a, b.product_id AS b, count(*)::int AS n
+    FROM lines a JOIN lines b ON b.order_id = a.order_id AND b.product_id > a.product_id
+   GROUP BY 1, 2 HAVING count(*) >= $2::int]]
+
+local COUNTS = LINES .. [[
+  SELECT product_id AS id, count(*)::int AS n FROM lines GROUP BY 1]]
+
+local POPULAR = [[
+  SELECT oi.product_id AS id, sum(oi.count)::bigint AS n
+    FROM order_items oi JOIN orders o ON o.id = oi.order_id
+   WHERE o.status <> 'cancelled' AND o.created_at > now() - make_interval(days => $1::int)
+   GROUP BY 1 ORDER BY n DESC, id LIMIT $2::int]]
+
+-- pairs, counts (compute.neighbours' input)
+function M.co_purchases(days, min_support)
+  local pairs_ = must(pg.query(PAIRS, days, min_support))
+  local counts = {}
+  for _, r in ipairs(must(pg.query(COUNTS, days))) do counts[r.id] = r.n end
+  return pairs_, counts
+end
+
+function M.best_sellers(days, limit)
+  local ids = {}
+  for i, r in ipairs(must(pg.query(POPULAR, days, limit))) do ids[i] = r.id end
+  return ids
+end
+
+-- Replaces the neighbours and best sellers at once: the new hash is built
+-- aside and renamed over the old, so a reader sees one or the other.
+function M.write(neighbours, popular)
+  local fresh = M.TOGETHER .. ":new"
+  local cmds = { { "DEL", fresh } }
+  local hset = { "HSET", fresh }
+  for id, list in pairs(neighbours) do
+    hset[#hset + 1] = tostring(id)
+    hset[#hset + 1] = compute.encode(list)
+  end
+  if #hset > 2 then
+    cmds[#cmds + 1] = hset
+    cmds[#cmds + 1] = { "RENAME", fresh, M.TOGETHER }
+  else
+    cmds[#cmds + 1] = { "DEL", M.TOGETHER }
+  end
+  local ids = {}
+  for i, id in ipairs(popular) do ids[i] = tostring(id) end
+  cmds[#cmds + 1] = { "SET", M.POPULAR, table.concat(ids, ",") }
+  local res = must(redis.pipeline(cmds))
+  for _, r in ipairs(res) do
+    if type(r) == "table" and r.err then error("recommend: " .. r.err, 0) end
+  end
+end
+
+-- { [neighbour id] = best score with any of ids }, { popular id, ... }
+function M.read(ids)
+  local hmget = { "HMGET", M.TOGETHER }
+  for _, id in ipairs(ids) do hmget[#hmget + 1] = tostring(id) end
+  local cmds = { { "GET", M.POPULAR } }
+  if #ids > 0 then cmds[2] = hmget end
+  local res = must(redis.pipeline(cmds))
+  local together = {}
+  if res[2] then
+    for _, s in ipairs(res[2]) do compute.decode(s, together) end
+  end
+  local popular = {}
+  if type(res[1]) == "string" then
+    for id in res[1]:gmatch("%d+") do popular[#popular + 1] = math.tointeger(tonumber(id)) end
+  end
+  return together, popular
+end
+
+-- Takes the period's lock; false when another process has it.
+function M.lock(seconds, token)
+  local r = must(redis.call("SET", M.LOCK, token, "NX", "EX", seconds))
+  return r == "OK"
+end
+
+return M

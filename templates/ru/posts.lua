@@ -1,0 +1,6 @@
+-- templates/ru/posts.lua — the words the post templates' filters use
+-- (templates/posts/*.lua hold the posts themselves).
+return {
+  -- {{date | date}}: "8 марта" (the month's name from checkout.month)
+  date = "{day} {month}",
+}
