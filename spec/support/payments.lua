@@ -59,10 +59,12 @@ local function digits(n)
   return s
 end
 
--- A product with its fiscal codes (mxik = false: without them).
+-- A product with its fiscal codes (mxik = false: without them; active =
+-- true: in the catalog, for the bot's customers).
 function M.product(opts)
   opts = opts or {}
-  local id = fx.product { price = opts.price or 5000000, on_hand = opts.on_hand or 50, name = opts.name }
+  local id = fx.product { price = opts.price or 5000000, on_hand = opts.on_hand or 50, name = opts.name,
+                          active = opts.active }
   if opts.mxik ~= false then
     q("UPDATE products SET mxik_code = $2, package_code = $3, vat_percent = $4 WHERE id = $1",
       id, "0" .. digits(16), digits(6), opts.vat or 12)
@@ -110,6 +112,25 @@ function M.order(opts)
 end
 
 function M.row(id) return fx.row(id) end
+
+-- The order id and amount a pay button's link names, as the provider's
+-- page reads them: Payme's base64 `m=..;ac.order_id=..;a=..` (tiyin) or
+-- Click's query (`transaction_param`, `amount` in so'm). Returns
+-- { provider =, order_id =, amount = (Payme: tiyin; Click: the string) , merchant = }.
+function M.parse_link(url)
+  local b64 = url:match("^https?://[^/]+/([%w%+/=]+)$")
+  if b64 and not url:find("?", 1, true) then
+    local plain = assert(crypto.base64_decode(b64))
+    local f = {}
+    for k, v in plain:gmatch("([^=;]+)=([^;]*)") do f[k] = v end
+    return { provider = "payme", order_id = math.tointeger(tonumber(f["ac.order_id"])),
+             amount = math.tointeger(tonumber(f.a)), merchant = f.m, lang = f.l }
+  end
+  local f = {}
+  for k, v in (url:match("%?(.*)$") or ""):gmatch("([^=&]+)=([^&]*)") do f[k] = v end
+  return { provider = "click", order_id = math.tointeger(tonumber(f.transaction_param)), amount = f.amount,
+           merchant = f.merchant_id, service = f.service_id }
+end
 
 -- The order's payments rows, oldest first.
 function M.payments(order_id)
