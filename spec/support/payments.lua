@@ -30,7 +30,8 @@ local function q(sql, ...)
   return rows
 end
 
--- opts.env: more variables (or false to leave a provider's out).
+-- opts.env: more variables (or false to leave a provider's out); opts.root:
+-- a copy of the project to serve from (support.root).
 function M.start(opts)
   opts = opts or {}
   local emu = fx.telegram()
@@ -43,7 +44,7 @@ function M.start(opts)
     CLICK_SERVICE_ID = M.SERVICE_ID, CLICK_MERCHANT_ID = M.CLICK_MERCHANT_ID, CLICK_SECRET_KEY = M.SECRET,
   }
   for k, v in pairs(opts.env or {}) do env[k] = v or nil end
-  local ok, srv = pcall(server.start, { env = env })
+  local ok, srv = pcall(server.start, { env = env, root = opts.root })
   if not ok then fx.stop(emu); error(srv, 0) end
   return {
     emu = emu, srv = srv, key = key,
