@@ -114,24 +114,8 @@ end
 
 function M.row(id) return fx.row(id) end
 
--- The order id and amount a pay button's link names, as the provider's
--- page reads them: Payme's base64 `m=..;ac.order_id=..;a=..` (tiyin) or
--- Click's query (`transaction_param`, `amount` in so'm). Returns
--- { provider =, order_id =, amount = (Payme: tiyin; Click: the string) , merchant = }.
-function M.parse_link(url)
-  local b64 = url:match("^https?://[^/]+/([%w%+/=]+)$")
-  if b64 and not url:find("?", 1, true) then
-    local plain = assert(crypto.base64_decode(b64))
-    local f = {}
-    for k, v in plain:gmatch("([^=;]+)=([^;]*)") do f[k] = v end
-    return { provider = "payme", order_id = math.tointeger(tonumber(f["ac.order_id"])),
-             amount = math.tointeger(tonumber(f.a)), merchant = f.m, lang = f.l }
-  end
-  local f = {}
-  for k, v in (url:match("%?(.*)$") or ""):gmatch("([^=&]+)=([^&]*)") do f[k] = v end
-  return { provider = "click", order_id = math.tointeger(tonumber(f.transaction_param)), amount = f.amount,
-           merchant = f.merchant_id, service = f.service_id }
-end
+-- A pay button's link read as the provider's page reads it.
+M.parse_link = require("devkit.providers.checkout_link").read
 
 -- The order's payments rows, oldest first.
 function M.payments(order_id)
