@@ -17,6 +17,7 @@ local log = require "log"
 local rules = require "rules"
 local events = require "shop.events"
 local flow = require "shop.order_flow"
+local notices = require "shop.notices"
 
 local M = {}
 
@@ -56,22 +57,13 @@ end
 
 -- News owed for longer than NOTICE_RETRY_SECONDS (and not older than
 -- NOTICE_WITHIN_HOURS), delivered now. Returns how many.
-function M.sweep()
-  local r = rules.orders
-  local rows = pg.query([[
-    SELECT id FROM payments
-     WHERE news_at IS NULL AND state = 'cancelled'
-       AND cancel_time < now() - make_interval(secs => $1) AND cancel_time > now() - make_interval(hours => $2)
-       AND (news_claimed_at IS NULL OR news_claimed_at < now() - make_interval(secs => $3))
-     ORDER BY id LIMIT 50]], r.NOTICE_RETRY_SECONDS, r.NOTICE_WITHIN_HOURS, r.NOTICE_LEASE_SECONDS)
-  if not rows then return 0 end
-  local n = 0
-  for _, row in ipairs(rows) do
-    local ok, done = pcall(M.deliver, row.id)
-    if ok and done then n = n + 1
-    elseif not ok then log.error("payment news: delivery failed", { payment = row.id, err = tostring(done) }) end
-  end
-  return n
-end
+local OWED = [[
+  SELECT id FROM payments
+   WHERE news_at IS NULL AND state = 'cancelled'
+     AND cancel_time < now() - make_interval(secs => $1) AND cancel_time > now() - make_interval(hours => $2)
+     AND (news_claimed_at IS NULL OR news_claimed_at < now() - make_interval(secs => $3))
+   ORDER BY id LIMIT 50]]
+
+function M.sweep() return notices.sweep_with(OWED, M.deliver, "payment news") end
 
 return M

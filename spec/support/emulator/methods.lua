@@ -181,13 +181,22 @@ function M.sendmessage(emu, p)
   return ok_message(emu, emu:bot_message(chat, common(emu, p, { text = p.text })))
 end
 
-function M.sendphoto(emu, p, files)
+-- A media message's chat, after its caption and keyboard are checked:
+-- chat, or nil, status, body.
+local function media_chat(emu, p)
   local chat, es, eb = chat_of(emu, p)
-  if not chat then return es, eb end
+  if not chat then return nil, es, eb end
   local s, b = check_caption(p.caption, p.parse_mode)
-  if s then return s, b end
+  if s then return nil, s, b end
   s, b = check_markup(p.reply_markup)
-  if s then return s, b end
+  if s then return nil, s, b end
+  return chat
+end
+
+function M.sendphoto(emu, p, files)
+  local chat, es, eb = media_chat(emu, p)
+  if not chat then return es, eb end
+  local s, b
   local f, fs, fb = photo_file(emu, p.photo, files)
   if not f then return fs, fb end
   s, b = flood(emu, chat)
@@ -201,12 +210,8 @@ end
 local MAX_DOCUMENT = 50 * 1024 * 1024   -- a bot's upload limit
 
 function M.senddocument(emu, p, files)
-  local chat, es, eb = chat_of(emu, p)
+  local chat, es, eb = media_chat(emu, p)
   if not chat then return es, eb end
-  local s, b = check_caption(p.caption, p.parse_mode)
-  if s then return s, b end
-  s, b = check_markup(p.reply_markup)
-  if s then return s, b end
   local ref = p.document
   local up = type(ref) == "string" and files[ref] or files.document
   local f, name, mime
@@ -220,7 +225,7 @@ function M.senddocument(emu, p, files)
   else
     return bad("there is no document in the request")
   end
-  s, b = flood(emu, chat)
+  local s, b = flood(emu, chat)
   if s then return s, b end
   return ok_message(emu, emu:bot_message(chat, common(emu, p, { caption = p.caption,
     document = { file_id = f.file_id, file_unique_id = f.file_unique_id, file_name = name,
