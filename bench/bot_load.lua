@@ -6,7 +6,7 @@
 --   guldasta run bench/bot_load.lua PORT
 --   POST /bench/step {mode=, rate=, users=, concurrency=, secs=} -> figures
 --
--- Each customer is an emulator user (support/emulator) doing what a
+-- Each customer is an emulator user (devkit/emulator) doing what a
 -- customer does in the catalog: /start (the menu), pressing category
 -- buttons, opening product cards, typing a search. What is measured is the
 -- time from an update being made available (push_update, before any

@@ -23,7 +23,7 @@ local wire = require "devkit.emulator.wire"
 local methods = require "devkit.emulator.methods"
 local limits = require "devkit.emulator.limits"
 local webhook = require "devkit.emulator.webhook"
--- (users and chats as specs drive them: support/emulator/people.lua)
+-- (users and chats as specs drive them: devkit/emulator/people.lua)
 
 local Emulator = {}
 Emulator.__index = Emulator

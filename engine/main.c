@@ -35,6 +35,8 @@ static void usage(FILE *out) {
           "  check              compile and self-test scripts, rules and templates\n"
           "  run FILE [ARGS]    run a Lua file with all bindings (admin tasks, the spec runner)\n"
           "  demo               all local: private PostgreSQL and Redis, migrate, serve\n"
+          "  payments export --from DATE --to DATE [FILE]\n"
+          "                     payments and refunds of a period as CSV (standard output without FILE)\n"
           "  --help             this text\n\n");
   if (out == stdout) config_print_help();
 }
@@ -258,6 +260,13 @@ int main(int argc, char **argv) {
   if (!strcmp(cmd, "check")) return cmd_check(&engine);
   if (!strcmp(cmd, "run")) return cmd_run(&engine, argc - 2, argv + 2, NULL, 0);
   if (!strcmp(cmd, "demo")) return cmd_demo(argv[0]);
+  if (!strcmp(cmd, "payments")) {
+    if (argc < 3 || strcmp(argv[2], "export") != 0) {
+      fprintf(stderr, "usage: guldasta payments export --from DATE --to DATE [FILE]\n");
+      return 2;
+    }
+    return cmd_run(&engine, argc - 3, argv + 3, "scripts/cli/payments_export.lua", CONFIG_NEED_DB);
+  }
   fprintf(stderr, "guldasta: unknown command '%s'\n\n", cmd);
   usage(stderr);
   return 2;

@@ -50,7 +50,10 @@ return {
         .. "Gulni topish uchun nomini yozing yoki guldastani rangi, munosabati va narxi boʻyicha tanlang.",
     owner = "Doʻkon egasining buyruqlari:\n/grant <tg_id> <rol> — rol berish\n/revoke <tg_id> <rol> — rolni olish\n"
          .. "/roles <tg_id> — foydalanuvchi rollari\n/roles — barcha xodimlar\n"
-         .. "/cancel_order <raqam> <sabab> — buyurtmani bekor qilish",
+         .. "/cancel_order <raqam> <sabab> — buyurtmani bekor qilish\n"
+         .. "/payments [YYYY-OO-KK] — kun toʻlovlari\n/payments_csv <dan> <gacha> — davr uchun CSV",
+    accountant = "Buxgalter buyruqlari:\n/payments [YYYY-OO-KK] — kun toʻlovlari, qaytarishlar, nomuvofiqliklar\n"
+              .. "/payments_csv <dan> <gacha> — davr uchun CSV",
     manager = "Menejer buyruqlari:\n/cancel_order <raqam> <sabab> — buyurtmani bekor qilish",
   },
 

@@ -15,7 +15,8 @@
 # ids, chat queues, cached file_ids: the tg:* keys) is cleared first.
 #
 #   HTTP_LISTEN=127.0.0.1:8080  the bot's own HTTP server (health, metrics)
-#   SIM_LISTEN=127.0.0.1:8090   the emulator and the simulator page
+#   SIM_LISTEN=127.0.0.1:8090   the emulator and the simulator page (and its
+#                               "pay" page, which plays Payme and Click)
 set -euo pipefail
 
 cd "$(dirname "$0")/.."
@@ -58,10 +59,22 @@ export HTTP_LISTEN=${HTTP_LISTEN:-127.0.0.1:8080}
 SIM_LISTEN=${SIM_LISTEN:-127.0.0.1:8090}
 export TELEGRAM_API_URL=http://$SIM_LISTEN
 unset WEBHOOK_URL WEBHOOK_SECRET   # the bot polls the emulator, like a bot on a laptop
+# Payme and Click with test credentials: the chat simulator's "pay" page
+# plays both providers against this bot's /payments endpoints, so an order
+# is paid either way (a Payme link opens that page directly).
+export PAYME_MERCHANT_ID=demo-merchant
+export PAYME_KEY=demo-payme-key
+export PAYME_CHECKOUT_URL=http://$SIM_LISTEN/sim/pay/payme
+export CLICK_SERVICE_ID=31337
+export CLICK_MERCHANT_ID=11111
+export CLICK_SECRET_KEY=demo-click-secret
+unset CLICK_MERCHANT_USER_ID
 
 "$bin/guldasta" migrate
 # The catalog makes the demo worth looking at; without it the bot still runs.
 "$bin/guldasta" seed || echo "demo.sh: guldasta seed failed, going on with an empty catalog" >&2
+# Online payment needs each product's fiscal codes: placeholders for the demo.
+"$bin/guldasta" run devkit/demo_fiscal_codes.lua > /dev/null
 # The simulator's florist and courier (devkit/emulator_main.lua) need
 # their roles to press Accept and Take, and their language (the one their
 # simulated Telegram reports), as if they had chosen it.

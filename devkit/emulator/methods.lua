@@ -181,18 +181,55 @@ function M.sendmessage(emu, p)
   return ok_message(emu, emu:bot_message(chat, common(emu, p, { text = p.text })))
 end
 
-function M.sendphoto(emu, p, files)
+-- A media message's chat, after its caption and keyboard are checked:
+-- chat, or nil, status, body.
+local function media_chat(emu, p)
   local chat, es, eb = chat_of(emu, p)
-  if not chat then return es, eb end
+  if not chat then return nil, es, eb end
   local s, b = check_caption(p.caption, p.parse_mode)
-  if s then return s, b end
+  if s then return nil, s, b end
   s, b = check_markup(p.reply_markup)
-  if s then return s, b end
+  if s then return nil, s, b end
+  return chat
+end
+
+function M.sendphoto(emu, p, files)
+  local chat, es, eb = media_chat(emu, p)
+  if not chat then return es, eb end
+  local s, b
   local f, fs, fb = photo_file(emu, p.photo, files)
   if not f then return fs, fb end
   s, b = flood(emu, chat)
   if s then return s, b end
   return ok_message(emu, emu:bot_message(chat, common(emu, p, { photo = photo_sizes(f), caption = p.caption })))
+end
+
+-- sendDocument: an upload (a multipart field, attach://name) or a file_id
+-- we issued; the message carries `document` (file_id, file_name,
+-- mime_type, file_size) and the bytes stay readable (emu.files[file_id].data).
+local MAX_DOCUMENT = 50 * 1024 * 1024   -- a bot's upload limit
+
+function M.senddocument(emu, p, files)
+  local chat, es, eb = media_chat(emu, p)
+  if not chat then return es, eb end
+  local ref = p.document
+  local up = type(ref) == "string" and files[ref] or files.document
+  local f, name, mime
+  if up then
+    if #up.data == 0 then return bad("file must be non-empty") end
+    if #up.data > MAX_DOCUMENT then return bad("file is too big") end
+    f = emu:add_file(up.data)
+    name, mime = up.filename, up.content_type
+  elseif type(ref) == "string" and emu.files[ref] then
+    f = emu.files[ref]
+  else
+    return bad("there is no document in the request")
+  end
+  local s, b = flood(emu, chat)
+  if s then return s, b end
+  return ok_message(emu, emu:bot_message(chat, common(emu, p, { caption = p.caption,
+    document = { file_id = f.file_id, file_unique_id = f.file_unique_id, file_name = name,
+                 mime_type = mime, file_size = f.size } })))
 end
 
 function M.sendmediagroup(emu, p, files)

@@ -28,6 +28,13 @@
 --   POST /sim/api/photo          {persona}: a photo of a bouquet (a florist's
 --                                "ready" picture, a courier's proof)
 --   POST /sim/api/persona        {key?, id, first_name, language_code?}: a new user
+--   GET  /sim/pay?url=<link>     the "pay" page: plays the payment provider for a
+--   GET  /sim/pay/payme/<base64>   pay button's link (a Payme or Click checkout;
+--                                the demo points PAYME_CHECKOUT_URL here)
+--   POST /sim/api/pay_info       {url}: what the link asks to pay
+--   POST /sim/api/pay            {url, outcome = "pay" | "fail"}: calls the shop's
+--                                /payments/* as the provider would (devkit's
+--                                doubles): pay, or a declined card
 --
 -- A developer tool: English only, no authentication, bind it to 127.0.0.1.
 local http = require "http"
@@ -44,6 +51,7 @@ local STATIC = {
   ["index.html"] = "text/html; charset=utf-8",
   ["sim.js"] = "text/javascript; charset=utf-8",
   ["sim.css"] = "text/css; charset=utf-8",
+  ["pay.html"] = "text/html; charset=utf-8",
 }
 local MAX_WAIT = 25          -- seconds a long poll may hold the request
 -- How long a press waits for the bot's answer: the emulator refuses answers
@@ -285,8 +293,67 @@ function Api.persona(state, req, body)
                                        language_code = p.language_code, chat = p.id, phone = p.phone } }
 end
 
+-- {======================================================================
+-- The pay page: the provider played with devkit's doubles against the
+-- shop's engine (HTTP_LISTEN), with the credentials of this process's
+-- configuration (the demo gives both the same ones).
+-- =======================================================================
+
+local function pay_link(body)
+  local link = require("devkit.providers.checkout_link").read(body.url)
+  if not (link and link.order_id and link.amount) then return nil, 400, { error = "not a Payme or Click checkout link" } end
+  return link
+end
+
+function Api.pay_info(state, req, body)
+  local link, s, b = pay_link(body)
+  if not link then return s, b end
+  local som = link.provider == "payme" and ("%d.%02d"):format(link.amount // 100, link.amount % 100) or link.amount
+  return 200, { provider = link.provider, order_id = link.order_id, amount = som }
+end
+
+-- Where the shop is and the credentials its providers use: install's
+-- opts.pay, else this process's configuration (the demo's).
+local function shop(state)
+  local p = state.pay or {}
+  return {
+    url = p.url or ("http://" .. (os.getenv("HTTP_LISTEN") or "127.0.0.1:8080")),
+    payme_key = p.payme_key or config.payme_key,
+    click_service_id = p.click_service_id or config.click_service_id,
+    click_secret = p.click_secret or config.click_secret_key,
+  }
+end
+
+function Api.pay(state, req, body)
+  local link, s, b = pay_link(body)
+  if not link then return s, b end
+  local fail = body.outcome == "fail"
+  local to = shop(state)
+  if link.provider == "payme" then
+    if not to.payme_key then return 409, { error = "PAYME_KEY is not set for the simulator" } end
+    local Payme = require "devkit.providers.payme_caller"
+    local pm = Payme.new { url = to.url .. "/payments/payme", key = to.payme_key }
+    if fail then
+      local c, params = pm:create(link.order_id, link.amount)
+      if not (c and c.result) then return 200, { result = "refused", answer = c } end
+      local x = pm:cancel(params.id, 3)         -- the card was declined
+      return 200, { result = "declined", answer = x }
+    end
+    local paid, err = pm:pay(link.order_id, link.amount)
+    return 200, { result = paid and "paid" or "refused", answer = paid or err }
+  end
+  if not to.click_secret then return 409, { error = "CLICK_SECRET_KEY is not set for the simulator" } end
+  local Click = require "devkit.providers.click_caller"
+  local ck = Click.new { url = to.url .. "/payments/click", service_id = to.click_service_id, secret = to.click_secret }
+  local a = ck:prepare { merchant_trans_id = link.order_id, amount = link.amount }
+  if a.error ~= 0 then return 200, { result = "refused", answer = a } end
+  local c = ck:complete { click_trans_id = a.click_trans_id, merchant_trans_id = link.order_id, amount = link.amount,
+                          merchant_prepare_id = a.merchant_prepare_id, error = fail and -5017 or 0 }
+  return 200, { result = fail and "declined" or (c.error == 0 and "paid" or "refused"), answer = c }
+end
+
 local POST_ACTIONS = { send = true, press = true, contact = true, location = true, persona = true,
-                       photo = true }
+                       photo = true, pay_info = true, pay = true }
 local GET_ACTIONS = { state = true, updates = true }
 
 -- }======================================================================
@@ -295,9 +362,12 @@ local GET_ACTIONS = { state = true, updates = true }
 -- act as ({key=, id=, first_name=, language_code=}); opts.chats: group
 -- chats and channels to show ({id=, title=, type=, actor=}: the persona that
 -- presses buttons there), created in the emulator so the bot can post there.
+-- opts.pay: the shop the pay page pays ({url =, payme_key =,
+-- click_service_id =, click_secret =}; default: HTTP_LISTEN and this
+-- process's PAYME_KEY, CLICK_SERVICE_ID, CLICK_SECRET_KEY).
 function M.install(emu, opts)
   opts = opts or {}
-  local state = { emu = emu, personas = {}, order = {}, chats = {} }
+  local state = { emu = emu, personas = {}, order = {}, chats = {}, pay = opts.pay }
   for _, p in ipairs(opts.personas or {}) do M.add_persona(state, p) end
   for _, c in ipairs(opts.chats or {}) do
     emu:chat(c.id, { type = c.type, title = c.title })
@@ -310,7 +380,9 @@ function M.install(emu, opts)
     return 200, icon(), { ["Content-Type"] = "image/png", ["Cache-Control"] = "max-age=86400" }
   end)
   http.route("GET", "/sim/*", function(req)
+    if req.path:match("^/sim/pay/") then return static("pay.html") end
     local name = req.path:match("^/sim/([%w%._%-]+)$")
+    if name == "pay" then return static("pay.html") end
     if name then return static(name) end
     local fid = req.path:match("^/sim/file/([%w_%-]+)$")
     if fid then

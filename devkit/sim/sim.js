@@ -113,6 +113,16 @@ function deepLinkPayload(url) {
   return m && m[1].toLowerCase() === sim.bot.username.toLowerCase() ? m[2] : null;
 }
 
+// A Payme or Click checkout link opens the simulator's pay page, which
+// plays the provider against the shop (devkit/sim/pay.html).
+function payPageUrl(url) {
+  if (/^https?:\/\/(checkout|test)\.paycom\.uz\//.test(url || "") ||
+      /^https?:\/\/my\.click\.uz\/services\/pay/.test(url || "")) {
+    return "/sim/pay?url=" + encodeURIComponent(url);
+  }
+  return null;
+}
+
 function keyboard(pane, m) {
   const rows = m.reply_markup && m.reply_markup.inline_keyboard;
   if (!Array.isArray(rows) || rows.length === 0) return null;
@@ -125,7 +135,7 @@ function keyboard(pane, m) {
       if (b.url) {
         const a = document.createElement("a");
         a.textContent = b.text;
-        a.href = b.url;
+        a.href = payPageUrl(b.url) || b.url;
         a.target = "_blank";
         a.rel = "noopener";
         const payload = deepLinkPayload(b.url);

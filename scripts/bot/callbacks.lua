@@ -27,6 +27,7 @@ M.PREFIXES = {
   b    = "the bouquet constructor: b[:<step>:...]",
   o    = "the checkout: o:<step>:<action>[:<arg>], o:start, o:x, o:ok:<token>",
   u    = "my orders: u[:<action>:<id>]",
+  y    = "paying an order online: y:c:<id> (cash instead), y:p:<id> (the pay buttons)",
   s    = "staff: s:<action>:...; every action behind it checks the presser's role",
 }
 

@@ -18,6 +18,7 @@ function M.install()
   -- delivered late, and orders no florist took in time are reported to the
   -- owner (shop/order_flow.lua)
   require("bot.order_notices").subscribe()
+  require("bot.pay").subscribe()
   local rules = require "rules"
   require("timer").every(rules.orders.NOTICE_RETRY_SECONDS, function()
     local flow = require "shop.order_flow"
@@ -30,6 +31,17 @@ function M.install()
   local job = require "shop.recommend.job"
   require("timer").after(5, job.tick)
   require("timer").every(rules.recommend.RECOMPUTE_SECONDS, job.tick)
+  -- unpaid online orders whose hold ran out are cancelled (the customer is
+  -- told by the cancellation's notice), failed payments' news still owed
+  -- is delivered, and the failure rate is published on /metrics; checked
+  -- a few times within each hold (shop/payments/hold.lua)
+  local every = math.max(1, math.min(rules.orders.NOTICE_RETRY_SECONDS, rules.payments.HOLD_MINUTES * 60 / 4))
+  require("timer").every(every, function()
+    local payments = require "shop.payments"
+    payments.expire_holds()
+    payments.news_sweep()
+    payments.publish_rate()
+  end)
 end
 
 return M

@@ -51,6 +51,12 @@ function M.button(label, data)
   return { text = i18n.str(label), callback_data = data }
 end
 
+-- A button that opens `url` (http or https: a provider's payment page).
+function M.url_button(label, url)
+  if type(url) ~= "string" or not url:match("^https?://") then error("bad button url: " .. tostring(url), 2) end
+  return { text = i18n.str(label), url = url }
+end
+
 -- Rows of buttons -> a sealed reply_markup. Empty rows are dropped, long
 -- rows split at Telegram's limit.
 function M.markup(rows)

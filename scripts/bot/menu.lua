@@ -74,7 +74,10 @@ function M.on_command(ctx) return M.show(ctx, nil, true) end
 function M.on_help(ctx)
   local parts = { i18n.t(ctx.lang, "help.text") }
   if ctx.user.owner then parts[#parts + 1] = i18n.t(ctx.lang, "help.owner")
-  elseif users.has_role(ctx.user, "manager") then parts[#parts + 1] = i18n.t(ctx.lang, "help.manager") end
+  else
+    if users.has_role(ctx.user, "manager") then parts[#parts + 1] = i18n.t(ctx.lang, "help.manager") end
+    if users.has_role(ctx.user, "accountant") then parts[#parts + 1] = i18n.t(ctx.lang, "help.accountant") end
+  end
   return M.show(ctx, i18n.join(parts, "\n\n"), true)
 end
 

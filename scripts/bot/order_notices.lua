@@ -169,13 +169,25 @@ function M.after(o, to, by_customer, cancel)
   end
 end
 
--- A move as the shop announced it. A new order (or one just paid) goes to
--- the florists: false when that post failed, so the notice stays owed.
+-- Moves after which the order goes to the florists: placed (cash), paid
+-- online, or switched from online payment to cash.
+local function to_florists(e)
+  if e.from == nil then return e.to == "new" end
+  return e.to == "paid" or (e.from == "pending" and e.to == "new")
+end
+
+-- A move as the shop announced it. An order the florists may start on
+-- goes to them: false when that post failed, so the notice stays owed;
+-- once it is out, a customer whose payment landed is told. An order
+-- placed awaiting payment tells nobody: the customer has its pay buttons.
 local function on_moved(e)
   local o = e.order
-  if e.from == nil or e.to == "paid" then
+  if e.from == nil and e.to == "pending" then return true end
+  if to_florists(e) then
     if o.florist_msg_id or o.status ~= e.to then return true end   -- posted, or moved on already
-    return M.florist_post(o, flow.items(o.id)) ~= nil
+    if not M.florist_post(o, flow.items(o.id)) then return false end
+    if e.to == "paid" then customer(o, "paid") end
+    return true
   end
   M.after(o, e.to, e.by_customer, e.cancel)
   return true

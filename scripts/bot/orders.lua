@@ -5,7 +5,9 @@
 --
 --   u            my orders (the newest rules.orders.MY_ORDERS_SHOWN)
 --   u:o:<id>     one order
---   u:cx:<id>    "cancel this order?"      u:cy:<id>  yes, cancel
+--   u:cx:<id>    "cancel this order?"      u:cy:<id>  yes, cancel (before a
+--                florist has it: placed, awaiting payment, or paid — a paid
+--                order's money is then owed back, shop/payments/refunds.lua)
 --   u:cm:<id>    comment on the bouquet photo: the next text is forwarded
 --                to the florists (await_comment:<tg_id> in Redis)
 --
@@ -23,6 +25,7 @@ local menu = require "bot.menu"
 local flow = require "shop.order_flow"
 local texts = require "bot.order_texts"
 local notify = require "bot.order_notices"
+local pay = require "bot.pay"
 
 local M = {}
 
@@ -78,9 +81,12 @@ local function details(ctx, id, lead)
   local o = own(ctx, id)
   if not o then return out.show(ctx, { text = t(ctx, "orders.not_found"), markup = back_rows(ctx) }) end
   local extra = {}
-  if o.status == "new" then
-    extra[1] = { keyboard.button(t(ctx, "orders.cancel"), keyboard.cb("u", "cx", o.id)) }
+  if o.status == "pending" and o.payment_status == "pending" then extra = pay.rows(ctx.lang, o) end
+  if flow.BEFORE_FLORIST[o.status] then
+    extra[#extra + 1] = { keyboard.button(t(ctx, "orders.cancel"), keyboard.cb("u", "cx", o.id)) }
   end
+  if o.payment_status == "refund_pending" then lead = lead and i18n.join({ lead, t(ctx, "payments.pay.refund_owed") }, "\n")
+    or t(ctx, "payments.pay.refund_owed") end
   local text = details_text(ctx, o)
   if lead then text = i18n.join({ lead, text }, "\n\n") end
   return out.show(ctx, { text = text, markup = back_rows(ctx, extra) })
@@ -89,7 +95,7 @@ end
 local function confirm_cancel(ctx, id)
   local o = own(ctx, id)
   if not o then return out.show(ctx, { text = t(ctx, "orders.not_found"), markup = back_rows(ctx) }) end
-  if o.status ~= "new" then return details(ctx, id, texts.reason(ctx.lang, "flow.refused.too_late")) end
+  if not flow.BEFORE_FLORIST[o.status] then return details(ctx, id, texts.reason(ctx.lang, "flow.refused.too_late")) end
   return out.show(ctx, { text = t(ctx, "orders.cancel_confirm", { id = o.id }), markup = keyboard.markup {
     { keyboard.button(t(ctx, "orders.cancel_yes"), keyboard.cb("u", "cy", o.id)),
       keyboard.button(t(ctx, "orders.cancel_no"), keyboard.cb("u", "o", o.id)) },

@@ -64,6 +64,16 @@ function M.photo_id(lang, chat_id, file_id, caption, markup)
     opts_for("caption", text_of(lang, caption, CAPTION_MAX), markup, true))
 end
 
+-- sendDocument of a file made here (`data`, named `filename`): an export.
+-- Returns the Message, or nil, err, code.
+function M.document(lang, chat_id, filename, data, content_type, caption, markup)
+  local o = opts_for("caption", text_of(lang, caption, CAPTION_MAX), markup, true)
+  o.files = { { name = "document", data = data, filename = filename,
+                content_type = content_type or "application/octet-stream" } }
+  o.timeout = 120
+  return tg().send("sendDocument", { chat_id = chat_id }, o)
+end
+
 local function not_modified(err)
   return type(err) == "string" and err:find("message is not modified", 1, true) ~= nil
 end

@@ -23,6 +23,10 @@ function M.run()
       end
     end
   end
+  -- an order awaiting payment keeps its stock longer than a cart does
+  if not rules.payments.hold_outlasts_cart(require("config").reservation_ttl) then
+    return false, "rules/payments.lua: HOLD_MINUTES must outlast a cart's hold (RESERVATION_TTL)"
+  end
   for _, r in ipairs(cat.PRICE_RANGES) do
     for _, v in ipairs { r.min or 0, r.max or 0 } do
       if not rules.money.format_som(v) then return false, "rules/catalog.lua: a price is not integer tiyin" end

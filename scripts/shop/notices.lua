@@ -76,27 +76,36 @@ function M.deliver_order(order_id)
   return all
 end
 
+-- Runs `sql` (an owed-notice query taking $1 NOTICE_RETRY_SECONDS, $2
+-- NOTICE_WITHIN_HOURS, $3 NOTICE_LEASE_SECONDS and returning `id`s) and
+-- delivers each with deliver(id). Returns how many were delivered. Shared
+-- by the orders' notices (here) and the payments' news
+-- (shop/payments/news.lua).
+function M.sweep_with(sql, deliver, what)
+  local o = rules.orders
+  local rows = pg.query(sql, o.NOTICE_RETRY_SECONDS, o.NOTICE_WITHIN_HOURS, o.NOTICE_LEASE_SECONDS)
+  if not rows then return 0 end
+  local n = 0
+  for _, r in ipairs(rows) do
+    local ok, done = pcall(deliver, r.id)
+    if ok and done then n = n + 1
+    elseif not ok then log.error(what .. ": delivery failed", { id = r.id, err = tostring(done) }) end
+  end
+  if n > 0 then log.info(what .. ": delivered late", { count = n }) end
+  return n
+end
+
 -- Notices older than NOTICE_RETRY_SECONDS still owed (their process died,
 -- or a subscriber failed), delivered now; older than NOTICE_WITHIN_HOURS
 -- they would be news nobody wants, and are left. Run by a timer in every
 -- engine process that presents them. Returns how many were delivered.
-function M.sweep()
-  local o = rules.orders
-  local rows = pg.query([[
-    SELECT id FROM order_events
-     WHERE noticed_at IS NULL
-       AND at < now() - make_interval(secs => $1) AND at > now() - make_interval(hours => $2)
-       AND (notice_claimed_at IS NULL OR notice_claimed_at < now() - make_interval(secs => $3))
-     ORDER BY id LIMIT 50]], o.NOTICE_RETRY_SECONDS, o.NOTICE_WITHIN_HOURS, o.NOTICE_LEASE_SECONDS)
-  if not rows then return 0 end
-  local n = 0
-  for _, r in ipairs(rows) do
-    local ok, done = pcall(M.deliver, r.id)
-    if ok and done then n = n + 1
-    elseif not ok then log.error("order notice: delivery failed", { event = r.id, err = tostring(done) }) end
-  end
-  if n > 0 then log.info("order notices delivered late", { count = n }) end
-  return n
-end
+local OWED = [[
+  SELECT id FROM order_events
+   WHERE noticed_at IS NULL
+     AND at < now() - make_interval(secs => $1) AND at > now() - make_interval(hours => $2)
+     AND (notice_claimed_at IS NULL OR notice_claimed_at < now() - make_interval(secs => $3))
+   ORDER BY id LIMIT 50]]
+
+function M.sweep() return M.sweep_with(OWED, M.deliver, "order notices") end
 
 return M

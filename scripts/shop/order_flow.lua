@@ -53,6 +53,7 @@ local notices = require "shop.notices"
 local stock = require "shop.stock"
 local slot_book = require "shop.slot_book"
 local promo = require "shop.promo"
+local refunds = require "shop.payments.refunds"
 
 local M = {}
 
@@ -65,9 +66,10 @@ local M = {}
 --   own_florist  the order's florist, or a manager
 --   courier      any courier (the first one wins)
 --   own_courier  the order's courier
---   cancel       the customer while the order is new; a manager later, with a reason
---   system       no person: payments (shop/payments), timers (a timer may also
---                cancel, with a reason)
+--   cancel       the customer before a florist has it (new, pending, paid);
+--                a manager later, with a reason
+--   system       no person: payments, timers (a timer may also cancel, with
+--                a reason: an unpaid order whose hold ran out)
 -- Owners pass every role check (shop/users.lua), but "the order's florist"
 -- is a fact about the order, not a role: an owner acts there as a manager.
 -- Nothing leaves delivered or cancelled.
@@ -82,6 +84,9 @@ M.TRANSITIONS = {
   delivered  = {},
   cancelled  = {},
 }
+
+local BEFORE_FLORIST = { new = true, pending = true, paid = true }
+M.BEFORE_FLORIST = BEFORE_FLORIST
 
 local function manager(actor) return users.has_role(actor, "manager") end
 
@@ -133,8 +138,9 @@ local function allowed(o, to, actor, opts)
       return nil, "flow.refused.role"
     end
   elseif who == "cancel" then
-    -- the customer, before a florist has it: nothing to explain
-    if actor.id == o.customer_id and from == "new" then return true end
+    -- the customer, before a florist has it (placed, awaiting payment,
+    -- or paid: the money is then owed back): nothing to explain
+    if actor.id == o.customer_id and BEFORE_FLORIST[from] then return true end
     if not manager(actor) then
       if actor.id == o.customer_id then return nil, "flow.refused.too_late" end
       return nil, "flow.refused.role"
@@ -196,6 +202,11 @@ local function apply(tx, id, to, actor, opts)
     -- code's use: a cancelled order did not spend it
     if o.slot_id then slot_book.release({ slot_id = o.slot_id }, tx) end
     promo.release(id, tx)
+    -- a paid order's money goes back: the accountant's task, in this
+    -- commit (not when the provider itself is returning it: opts.refunded)
+    if o.payment_status == "paid" and not (opts and opts.refunded) then
+      refunds.owe_on_cancel(tx, id, opts and opts.reason)
+    end
   end
   local reason = opts and opts.reason
   if type(reason) == "string" then reason = reason:match("^%s*(.-)%s*$") end

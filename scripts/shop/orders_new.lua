@@ -9,7 +9,9 @@
 --   lang, recipient_name, recipient_phone (E.164), address, landmark,
 --   lat, lon (a pin, or nil), zone ("Z1"…), delivery_date ("YYYY-MM-DD"),
 --   slot_start, slot_end ("09:00"), surprise, anonymous (booleans),
---   card_text (verbatim, or nil), promo_code (or nil), payment_method ("cash")
+--   card_text (verbatim, or nil), promo_code (or nil), payment_method
+--   ("cash", or "payme" / "click": the order is placed `pending`, awaiting
+--   its payment, and reaches the florists only when paid)
 --
 -- reason (the caller turns it into a sentence and a step to go back to):
 --   "cart_empty"      nothing in the cart (the reservation ran out)
@@ -107,9 +109,10 @@ local INSERT_ORDER = [[
   INSERT INTO orders (customer_id, status, items_total, delivery_fee, discount, total, breakdown,
                       recipient_name, recipient_phone, address, landmark, lat, lon, zone,
                       delivery_date, slot_start, slot_end, anonymous, surprise, card_text,
-                      payment_method, lang, checkout_token, promo_code)
-  VALUES ($1, 'new', $2, $3, $4, $5, $6::jsonb, $7, $8, $9, $10, $11, $12, $13,
-          $14::date, $15::time, $16::time, $17, $18, $19, $20, $21, $22, $23)
+                      payment_method, lang, checkout_token, promo_code, payment_status)
+  VALUES ($1, $24, $2, $3, $4, $5, $6::jsonb, $7, $8, $9, $10, $11, $12, $13,
+          $14::date, $15::time, $16::time, $17, $18, $19, $20, $21, $22, $23,
+          CASE WHEN $24 = 'pending' THEN 'pending' ELSE 'unpaid' END)
   ON CONFLICT (checkout_token) DO NOTHING
   RETURNING id]]
 
@@ -119,7 +122,11 @@ local FINISH = [[
                  SELECT $1, x.product_id, x.count, x.unit_price, x.options
                    FROM jsonb_to_recordset($2::jsonb)
                         AS x(product_id bigint, count integer, unit_price bigint, options jsonb))
-  INSERT INTO order_events (order_id, from_status, to_status, actor_id) VALUES ($1, NULL, 'new', $3)]]
+  INSERT INTO order_events (order_id, from_status, to_status, actor_id) VALUES ($1, NULL, $4, $3)]]
+
+-- An order paid online starts `pending` (awaiting its payment); cash, `new`.
+local ONLINE = { payme = true, click = true }
+function M.first_status(payment_method) return ONLINE[payment_method] and "pending" or "new" end
 
 local function existing(token)
   local rows = pg.query("SELECT id FROM orders WHERE checkout_token = $1", token)
@@ -140,7 +147,8 @@ local function write(user, d, q, window, items)
       user.id, q.items, q.delivery and q.delivery.fee or 0, discount, q.total, q,
       d.recipient_name, d.recipient_phone, d.address, d.landmark, d.lat, d.lon, d.zone,
       d.delivery_date, d.slot_start, d.slot_end, d.anonymous == true, d.surprise == true, d.card_text,
-      d.payment_method or "cash", d.lang, d.token, q.discount and q.discount.code or nil)
+      d.payment_method or "cash", d.lang, d.token, q.discount and q.discount.code or nil,
+      M.first_status(d.payment_method))
     if not ins then return nil, err, code end
     if not ins[1] then
       -- the same checkout was confirmed already: that order stands
@@ -149,7 +157,7 @@ local function write(user, d, q, window, items)
     end
     local id = ins[1].id
     local ok
-    ok, err, code = tx:query(FINISH, id, items, user.id)
+    ok, err, code = tx:query(FINISH, id, items, user.id, M.first_status(d.payment_method))
     if not ok then return nil, err, code end
     if q.discount then
       local took = promo.take(tx, q.discount.code, id, user.id)

@@ -11,6 +11,13 @@
 --   payments.on(fn)      fn({ kind = "paid" | "failed" | "refunded", order_id =, provider = })
 --                        after each commit, in a unit of work of its own
 --   payments.record(call)     stores a provider's call (shop/payments/calls.lua)
+--   payments.expire_holds()   unpaid orders past rules.payments.HOLD_MINUTES cancelled (hold.lua)
+--   payments.to_cash(order_id, user) -> order | nil, why     pay in cash instead (to_cash.lua)
+--   payments.news_sweep()     failed attempts' news still owed, delivered (news.lua:
+--                             the event "payment.failed" { order =, provider =, reason = })
+--   payments.settle_refund(order_id, user_id), payments.refunds_open()   refunds owed (refunds.lua)
+--   payments.csv(from, to) -> text, rows | nil, why            the accountant's CSV (export.lua)
+--   payments.publish_rate()   the failure rate of the last 24 h on /metrics (rate.lua)
 --
 -- The order's side (DESIGN.md §4): an order awaiting online payment is
 -- `pending` with payment_status `pending`; performing moves it to `paid`
@@ -32,4 +39,12 @@ return {
   on = require("shop.payments.settle").on,
   record = require("shop.payments.calls").record,
   owe = require("shop.payments.store").owe,
+  expire_holds = require("shop.payments.hold").expire,
+  to_cash = require("shop.payments.to_cash").switch,
+  news_sweep = require("shop.payments.news").sweep,
+  settle_refund = require("shop.payments.refunds").settle,
+  refunds_open = require("shop.payments.refunds").open,
+  csv = require("shop.payments.export").csv,
+  valid_date = require("shop.payments.export").valid_date,
+  publish_rate = require("shop.payments.rate").publish,
 }

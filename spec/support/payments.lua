@@ -30,7 +30,8 @@ local function q(sql, ...)
   return rows
 end
 
--- opts.env: more variables (or false to leave a provider's out).
+-- opts.env: more variables (or false to leave a provider's out); opts.root:
+-- a copy of the project to serve from (support.root).
 function M.start(opts)
   opts = opts or {}
   local emu = fx.telegram()
@@ -43,7 +44,7 @@ function M.start(opts)
     CLICK_SERVICE_ID = M.SERVICE_ID, CLICK_MERCHANT_ID = M.CLICK_MERCHANT_ID, CLICK_SECRET_KEY = M.SECRET,
   }
   for k, v in pairs(opts.env or {}) do env[k] = v or nil end
-  local ok, srv = pcall(server.start, { env = env })
+  local ok, srv = pcall(server.start, { env = env, root = opts.root })
   if not ok then fx.stop(emu); error(srv, 0) end
   return {
     emu = emu, srv = srv, key = key,
@@ -59,10 +60,12 @@ local function digits(n)
   return s
 end
 
--- A product with its fiscal codes (mxik = false: without them).
+-- A product with its fiscal codes (mxik = false: without them; active =
+-- true: in the catalog, for the bot's customers).
 function M.product(opts)
   opts = opts or {}
-  local id = fx.product { price = opts.price or 5000000, on_hand = opts.on_hand or 50, name = opts.name }
+  local id = fx.product { price = opts.price or 5000000, on_hand = opts.on_hand or 50, name = opts.name,
+                          active = opts.active }
   if opts.mxik ~= false then
     q("UPDATE products SET mxik_code = $2, package_code = $3, vat_percent = $4 WHERE id = $1",
       id, "0" .. digits(16), digits(6), opts.vat or 12)
@@ -110,6 +113,9 @@ function M.order(opts)
 end
 
 function M.row(id) return fx.row(id) end
+
+-- A pay button's link read as the provider's page reads it.
+M.parse_link = require("devkit.providers.checkout_link").read
 
 -- The order's payments rows, oldest first.
 function M.payments(order_id)

@@ -119,6 +119,8 @@ return {
   payment = {
     ask = "💵 Buyurtmani qanday toʻlaysiz?",
     cash = "💵 Kuryerga naqd pulda",
+    payme = "💳 Payme orqali karta bilan",
+    click = "💳 Click orqali karta bilan",
   },
 
   confirm = {
@@ -137,11 +139,13 @@ return {
     no_card = "💌 Tabriknomasiz",
     promo = "🏷 Promokod: {code}",
     cash_note = "Toʻlov qabul qilishda naqd pulda.",
+    online_note = "Tasdiqlagach, buyurtmani karta bilan toʻlaysiz. Gullar va yetkazish vaqtini siz uchun {minutes} daqiqa saqlaymiz.",
     button = "✅ Buyurtmani tasdiqlash",
   },
 
   placed = "🎉 Buyurtma #{id} qabul qilindi!",
   placed_cash = "Kuryerga toʻlanadi: {total}.",
+  placed_online = "Toʻlanadi: {total}. {minutes} daqiqa ichida toʻlang — quyidagi tugma. Toʻlov oʻtishi bilan buyurtma floristga yuboriladi.",
   placed_next = "Florist uni tez orada ishga oladi — har bir qadamda sizga yozamiz.",
   already_placed = "Buyurtma #{id} allaqachon rasmiylashtirilgan.",
 

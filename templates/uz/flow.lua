@@ -81,6 +81,7 @@ return {
   },
 
   customer = {
+    paid = "✅ Buyurtma #{id} toʻlovi qabul qilindi. Buyurtma floristga berildi — har bir qadamda yozamiz.",
     accepted = "✅ Buyurtma #{id} qabul qilindi: florist tez orada guldastangizni yigʻishni boshlaydi.",
     assembling = "🛠 Florist guldastangizni yigʻmoqda (buyurtma #{id}).",
     ready = "📸 Guldastangiz tayyor (buyurtma #{id}) — mana u! Tez orada kuryer olib ketadi. Biror narsa yoqmasa, izoh yozing.",

@@ -18,6 +18,8 @@ local cart = require "shop.cart"
 local quote = require "shop.quote"
 local orders_new = require "shop.orders_new"
 local steps = require "bot.checkout.steps"
+local pay = require "bot.pay"
+local rules = require "rules"
 
 local M = {}
 
@@ -100,7 +102,8 @@ function M.show(ctx, st, lead)
   st.total = q.total
   state.save(ctx.user.id, st)
   local body = { summary(ctx, st), i18n.join(breakdown.lines(ctx.lang, q), "\n") }
-  if st.payment == "cash" then body[#body + 1] = t(ctx, "checkout.confirm.cash_note") end
+  if st.payment == "cash" then body[#body + 1] = t(ctx, "checkout.confirm.cash_note")
+  else body[#body + 1] = t(ctx, "checkout.confirm.online_note", { minutes = rules.payments.HOLD_MINUTES }) end
   return view.screen(ctx, "ok", body,
     { { button(ctx, "checkout.confirm.button", keyboard.cb("o", "ok", st.token)) } }, lead)
 end
@@ -120,13 +123,21 @@ local function draft(ctx, st)
   }
 end
 
--- The order is in: its number, and what happens next.
-local function placed(ctx, id, total)
+-- The order is in: its number, and what happens next. An order paid
+-- online waits for its payment: the pay buttons come with it.
+local function placed(ctx, id, method, total)
   local body = { t(ctx, "checkout.placed", { id = id }) }
-  if total then body[#body + 1] = t(ctx, "checkout.placed_cash", { total = view.price(ctx, total) }) end
-  body[#body + 1] = t(ctx, "checkout.placed_next")
-  return out.show(ctx, { text = i18n.join(body, "\n\n"), markup = keyboard.markup({
-    { button(ctx, "checkout.my_orders", "u"), button(ctx, "common.menu", "m") } }) })
+  local rows = {}
+  if method == "cash" then
+    body[#body + 1] = t(ctx, "checkout.placed_cash", { total = view.price(ctx, total) })
+    body[#body + 1] = t(ctx, "checkout.placed_next")
+  else
+    body[#body + 1] = t(ctx, "checkout.placed_online",
+      { total = view.price(ctx, total), minutes = rules.payments.HOLD_MINUTES })
+    rows = pay.rows(ctx.lang, { id = id, total = total, payment_method = method })
+  end
+  rows[#rows + 1] = { button(ctx, "checkout.my_orders", "u"), button(ctx, "common.menu", "m") }
+  return out.show(ctx, { text = i18n.join(body, "\n\n"), markup = keyboard.markup(rows) })
 end
 
 function M.press(ctx, st, token)
@@ -140,7 +151,7 @@ function M.press(ctx, st, token)
     -- the conversation is over; a retried Confirm (same token) finds the
     -- order by its token, so a crash before this line loses nothing
     state.clear(ctx.user.id)
-    return placed(ctx, id, st.payment == "cash" and math.tointeger(st.total) or nil)
+    return placed(ctx, id, st.payment or "cash", math.tointeger(st.total) or st.total)
   end
   local S = steps
   if why == "price_changed" then

@@ -28,6 +28,7 @@ local slot_book = require "shop.slot_book"
 local promo = require "shop.promo"
 local cart = require "shop.cart"
 local orders_new = require "shop.orders_new"
+local payments = require "shop.payments"
 
 local M = {}
 local S = {}
@@ -453,33 +454,41 @@ S.pr = {
 -- pm — payment method
 -- =======================================================================
 
--- The methods offered, in this order. Cash is always there. Payme and
--- Click go here when their issue lands: an entry each, enabled when
--- config has the merchant's keys, e.g.
---   { code = "payme", key = "checkout.payment.payme",
---     enabled = function() return config.payme_merchant_id ~= nil end },
--- (orders.payment_method already allows 'payme' and 'click'; placing such
--- an order then starts the provider's flow instead of cash's).
-M.PAYMENT_METHODS = {
-  { code = "cash", key = "checkout.payment.cash", enabled = function() return true end },
-}
+-- The methods offered, in this order: cash always; Payme and Click when
+-- the shop has connected them (their variables are set) and every product
+-- in the cart can be on a fiscal receipt (shop.payments.offer).
+M.PAYMENT_METHODS = { "cash", "payme", "click" }
 
-local function method(code)
-  for _, m in ipairs(M.PAYMENT_METHODS) do
-    if m.code == code and m.enabled() then return m end
+-- The products a cart holds, a bouquet's stems and extras included.
+local function cart_products(c)
+  local ids = {}
+  for _, l in ipairs(c.lines) do
+    if l.kind == "product" then ids[#ids + 1] = l.product_id
+    else
+      for _, x in ipairs(l.stems or {}) do ids[#ids + 1] = x.product_id end
+      for _, x in ipairs(l.extras or {}) do ids[#ids + 1] = x.product_id end
+    end
   end
+  return ids
+end
+
+-- The codes offered to this customer now: { cash = true, payme = true, ... }.
+local function offered(ctx)
+  local set = { cash = true }
+  for _, p in ipairs(payments.offer({ product_ids = cart_products(cart.get(ctx.user.id)) })) do set[p] = true end
+  return set
 end
 
 S.pm = {
   show = function(ctx, st, lead)
-    local list = {}
-    for _, m in ipairs(M.PAYMENT_METHODS) do
-      if m.enabled() then list[#list + 1] = { button(ctx, m.key, cb("o", "pm", "P", m.code)) } end
+    local list, set = {}, offered(ctx)
+    for _, code in ipairs(M.PAYMENT_METHODS) do
+      if set[code] then list[#list + 1] = { button(ctx, "checkout.payment." .. code, cb("o", "pm", "P", code)) } end
     end
     return view.screen(ctx, "pm", t(ctx, "checkout.payment.ask"), list, lead)
   end,
   press = function(ctx, st, action, arg)
-    if action == "P" and method(arg) then
+    if action == "P" and arg and offered(ctx)[arg] then
       st.payment = arg
       return M.next(ctx, st)
     end

@@ -18,7 +18,7 @@ local M = {}
 
 local function run(what, fn) return settle.run("click", what, "failed", fn) end
 
-local function failed(o) return { kind = "failed", order_id = o.id, provider = "click" } end
+local function failed(o, t) return { kind = "failed", order_id = o.id, provider = "click", payment_id = t.id } end
 
 
 -- Prepare, in the reference's order: order exists (-5), already paid
@@ -38,7 +38,7 @@ function M.prepare(p)
       if t.provider_state < 0 then return { err = "cancelled" } end
       if p.error < 0 then
         store.cancel(tx, t.id, -1, now)
-        return { err = "cancelled", event = failed(o) }
+        return { err = "cancelled", event = failed(o, t) }
       end
       return { result = { prepare_id = t.id } }
     end
@@ -76,14 +76,14 @@ function M.complete(p)
     if p.amount ~= t.amount then return { err = "amount" } end
     if p.error < 0 then
       store.cancel(tx, t.id, -1, now)
-      return { err = "cancelled", event = failed(o) }
+      return { err = "cancelled", event = failed(o, t) }
     end
     -- the order was cancelled (its hold ran out) or paid another way
     -- meanwhile: this payment is refused, and Click gives the money back
     local why = gate.state(o)
     if why then
       store.cancel(tx, t.id, -1, now)
-      return { err = why == "paid" and "paid" or "cancelled", event = failed(o) }
+      return { err = why == "paid" and "paid" or "cancelled", event = failed(o, t) }
     end
     t = store.perform(tx, t.id, now)
     return { result = { confirm_id = t.id }, to = "paid", moved = settle.paid(tx, o, "click"),

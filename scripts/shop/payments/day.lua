@@ -53,7 +53,8 @@ local PAID_UNTRACKED = [[
 local SETTLED = { paid = true, refund_pending = true, refunded = true }
 
 -- date: "YYYY-MM-DD". Returns { payments = {...}, refunds_owed = {...},
--- mismatches = { {kind =, order_id =, payment_id =, ...}, ... } }.
+-- mismatches = { {kind =, order_id =, payment_id =, ...}, ... },
+-- rate = the day's failure rate (shop/payments/rate.lua) }.
 function M.day(date, now_ms)
   now_ms = now_ms or store.now_ms()
   local payments = q(PAYMENTS, date)
@@ -75,7 +76,8 @@ function M.day(date, now_ms)
     o.kind = "paid_untracked"
     mismatches[#mismatches + 1] = o
   end
-  return { date = date, payments = payments, refunds_owed = q(OWED, date), mismatches = mismatches }
+  return { date = date, payments = payments, refunds_owed = q(OWED, date), mismatches = mismatches,
+           rate = require("shop.payments.rate").day(date) }
 end
 
 return M

@@ -25,6 +25,19 @@ function M.lines(q, order_id)
   return rows
 end
 
+local PRODUCTS = [[
+  SELECT id AS product_id, code, name_ru, name_uz, mxik_code, package_code
+    FROM products WHERE id = ANY($1::bigint[]) ORDER BY id]]
+
+-- Products by id with their fiscal data, as lines (a cart before it is an
+-- order: the checkout asks which payments to offer).
+function M.products(ids)
+  local rows, err, code = store.pg:query(PRODUCTS, require("pg").array(ids))
+  if not rows then error(("payments: %s (%s)"):format(tostring(err), tostring(code))) end
+  for _, r in ipairs(rows) do store.plain(r) end
+  return rows
+end
+
 -- The products of `lines` that lack an MXIK or a package code, each once:
 -- { {id=, code=, name_ru=, name_uz=}, ... } (empty when all are fine).
 function M.missing(lines)

@@ -22,15 +22,18 @@ function M.enabled(provider)
   return false
 end
 
--- The providers to offer for `order` (a row with `id`, or nil for "any
--- order"): { "payme", "click" } as configured, or {} and why
--- ("no_fiscal_code": a product lacks its codes; the owner is told).
+-- The providers to offer for `order` (a row with `id`; or { product_ids =
+-- } for a cart not yet placed; or nil for "any order"): { "payme",
+-- "click" } as configured, or {} and why ("no_fiscal_code": a product
+-- lacks its codes; for a placed order the owner is told which).
 function M.offer(order)
   local list = {}
   for _, p in ipairs(M.PROVIDERS) do
     if M.enabled(p) then list[#list + 1] = p end
   end
-  if list[1] and order and order.id then
+  if list[1] and order and order.product_ids then
+    if fiscal.missing(fiscal.products(order.product_ids))[1] then return {}, "no_fiscal_code" end
+  elseif list[1] and order and order.id then
     local missing = fiscal.missing(fiscal.lines(store.pg, order.id))
     if missing[1] then
       fiscal.announce(order.id, missing)

@@ -85,7 +85,7 @@ function M.create(p)
       if t.provider_state ~= 1 then return { err = "state" } end
       if expired(t, now) then
         store.cancel(tx, t.id, -1, now, 4)
-        return { err = "state", event = { kind = "failed", order_id = t.order_id, provider = "payme" } }
+        return { err = "state", event = { kind = "failed", order_id = t.order_id, provider = "payme", payment_id = t.id } }
       end
       return { result = created(t) }
     end
@@ -115,7 +115,7 @@ function M.perform(p)
     if not t then return { err = "tx_not_found" } end
     if t.provider_state == 2 then return { result = performed(t) } end
     if t.provider_state ~= 1 then return { err = "state" } end
-    local failed = { kind = "failed", order_id = o.id, provider = "payme" }
+    local failed = { kind = "failed", order_id = o.id, provider = "payme", payment_id = t.id }
     if expired(t, now) then
       store.cancel(tx, t.id, -1, now, 4)
       return { err = "state", event = failed }
@@ -137,7 +137,7 @@ function M.cancel(p)
     if t.provider_state < 0 then return { result = cancelled(t) } end
     if t.provider_state == 1 then
       t = store.cancel(tx, t.id, -1, now, p.reason)
-      return { result = cancelled(t), event = { kind = "failed", order_id = o.id, provider = "payme" } }
+      return { result = cancelled(t), event = { kind = "failed", order_id = o.id, provider = "payme", payment_id = t.id } }
     end
     if o.status == "delivered" then return { err = "delivered" } end
     t = store.cancel(tx, t.id, -2, now, p.reason)

@@ -11,6 +11,8 @@ local i18n = require "i18n"
 local flow = require "shop.order_flow"
 local store = require "shop.payments.store"
 local fiscal = require "shop.payments.fiscal"
+local refunds = require "shop.payments.refunds"
+local news = require "shop.payments.news"
 
 local M = {}
 
@@ -40,9 +42,10 @@ function M.refunded(tx, o, provider)
   if CANCEL_WHILE[o.status] then
     local lang = i18n.valid(o.lang) and o.lang or i18n.DEFAULT_LANG
     local reason = i18n.str(i18n.t(lang, "payments.cancel_reason.refunded", { provider = LABEL[provider] or provider }))
-    res = moved_or_raise(o, "cancelled", flow.move_in(tx, o.id, "cancelled", nil, { reason = reason }))
+    res = moved_or_raise(o, "cancelled", flow.move_in(tx, o.id, "cancelled", nil, { reason = reason, refunded = true }))
   end
   store.set_payment_status(tx, o.id, "refunded")
+  refunds.settled_by_provider(tx, o.id)
   return res
 end
 
@@ -51,6 +54,9 @@ end
 local listeners = {}
 
 function M.on(fn) listeners[#listeners + 1] = fn end
+
+engine.help("guldasta_payments_total", "counter", "payment attempts finished, by outcome (paid, failed, refunded)")
+local OUTCOME = { paid = 'outcome="paid"', failed = 'outcome="failed"', refunded = 'outcome="refunded"' }
 
 -- After the commit: the flow's follow-up of the move (when there was
 -- one), the florists' post of a paid order, the listeners. Never raises;
@@ -63,6 +69,11 @@ function M.after(event, to, res)
       if to == "paid" then flow.placed(id) end
     end)
     if not ok then log.error("payments: after-commit step failed", { order = id, err = tostring(err) }) end
+    if event.kind == "failed" and event.payment_id then
+      local nok, nerr = pcall(news.deliver, event.payment_id)
+      if not nok then log.error("payments: failure news failed", { order = id, err = tostring(nerr) }) end
+    end
+    engine.counter("guldasta_payments_total", OUTCOME[event.kind], 1)
     for _, fn in ipairs(listeners) do
       local lok, lerr = pcall(fn, event)
       if not lok then log.error("payments: listener failed", { order = id, err = tostring(lerr) }) end
