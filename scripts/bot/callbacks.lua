@@ -27,6 +27,7 @@ M.PREFIXES = {
   b    = "the bouquet constructor: b[:<step>:...]",
   o    = "the checkout: o:<step>:<action>[:<arg>], o:start, o:x, o:ok:<token>",
   u    = "my orders: u[:<action>:<id>]",
+  iv   = "a stock operation in progress: iv:p:<product_id> (item picked), iv:k:<kind> (loss kind), iv:s (skip), iv:x (stop)",
   s    = "staff: s:<action>:...; every action behind it checks the presser's role",
 }
 

@@ -75,6 +75,8 @@ function M.on_help(ctx)
   local parts = { i18n.t(ctx.lang, "help.text") }
   if ctx.user.owner then parts[#parts + 1] = i18n.t(ctx.lang, "help.owner")
   elseif users.has_role(ctx.user, "manager") then parts[#parts + 1] = i18n.t(ctx.lang, "help.manager") end
+  if ctx.user.owner or users.has_role(ctx.user, "manager") then parts[#parts + 1] = i18n.t(ctx.lang, "stock.help.manager")
+  elseif users.has_role(ctx.user, "florist") then parts[#parts + 1] = i18n.t(ctx.lang, "stock.help.florist") end
   return M.show(ctx, i18n.join(parts, "\n\n"), true)
 end
 
