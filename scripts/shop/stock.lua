@@ -26,6 +26,7 @@
 --       (checkout -> order). moved = {[product_id] = n}.
 --   stock.held(holder) -> {[product_id] = n}
 --   stock.available(product_id) -> n        on_hand - reserved, at least 0
+--   stock.reserved(product_id) -> n         units holders reserve now
 --   stock.written_off(order_id, on_hand_by_product)
 --   stock.returned(order_id, on_hand_by_product)
 --       after the florist's acceptance (or a cancellation's return) was
@@ -274,6 +275,12 @@ end
 return 1
 ]])
 
+-- ARGV: pid. -> units reserved (expired holders dropped first)
+local RESERVED = redis.script(PRELUDE .. [[
+sweep(ARGV[1], now_ms())
+return num(redis.call('HGET', 'stock:reserved', ARGV[1]))
+]])
+
 -- ARGV: pid, new on_hand, lowering (1/0). -> {"ok", reserved} | {"short", reserved}
 local GUARD = redis.script(PRELUDE .. [[
 local p, n, lowering = ARGV[1], tonumber(ARGV[2]), ARGV[3] == '1'
@@ -402,6 +409,11 @@ function M.returned(order_id, on_hand_by_product)
 end
 
 function M.mirror(on_hand_by_product) return settle("", on_hand_by_product) end
+
+function M.reserved(product_id)
+  local pid = assert(math.tointeger(tonumber(product_id)), "stock.reserved: product id")
+  return must(RESERVED:eval({}, { pid }))
+end
 
 function M.guard(product_id, new_on_hand, lowering)
   local pid = assert(math.tointeger(tonumber(product_id)), "stock.guard: product id")
