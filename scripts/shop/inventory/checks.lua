@@ -5,20 +5,18 @@ local rules = require "rules"
 
 local M = {}
 
-function M.units(n)
+-- A whole number from `min` to MAX_UNITS, or the refusal `key`.
+local function units(n, min, key)
   n = math.tointeger(n)
   local max = rules.inventory.MAX_UNITS
-  if not n or n < 1 or n > max then return nil, "stock.refused.bad_count", { max = max } end
+  if not n or n < min or n > max then return nil, key, { max = max } end
   return n
 end
 
+function M.units(n) return units(n, 1, "stock.refused.bad_count") end
+
 -- What a count found: 0 is a count too.
-function M.counted(n)
-  n = math.tointeger(n)
-  local max = rules.inventory.MAX_UNITS
-  if not n or n < 0 or n > max then return nil, "stock.refused.bad_counted", { max = max } end
-  return n
-end
+function M.counted(n) return units(n, 0, "stock.refused.bad_counted") end
 
 local function text(s, max, key)
   if s == nil then return nil end

@@ -11,12 +11,8 @@ local function check(rows, err, code)
 end
 M.check = check
 
-local function plain(row)
-  for k, v in pairs(row) do
-    if v == pg.null then row[k] = nil end
-  end
-  return row
-end
+-- NULLs become nil, as the order flow's store reads rows
+local plain = require("shop.flow.store").plain
 M.plain = plain
 
 local PRODUCT = [[SELECT id, code, kind, name_ru, name_uz FROM products WHERE id = $1]]
@@ -102,6 +98,6 @@ function M.pending(limit)
 end
 
 -- pg.query as a method, so M.correction(M.pg, id) and M.correction(tx, id) read alike.
-M.pg = { query = function(_, ...) return pg.query(...) end }
+M.pg = require("shop.flow.store").pg
 
 return M
