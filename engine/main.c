@@ -37,6 +37,8 @@ static void usage(FILE *out) {
           "  demo               all local: private PostgreSQL and Redis, migrate, serve\n"
           "  payments export --from DATE --to DATE [FILE]\n"
           "                     payments and refunds of a period as CSV (standard output without FILE)\n"
+          "  stock export [FILE]           the stock as CSV (standard output without FILE)\n"
+          "  stock import FILE [--apply]   a stock count from CSV: a dry run, or all of it at once\n"
           "  --help             this text\n\n");
   if (out == stdout) config_print_help();
 }
@@ -257,6 +259,8 @@ int main(int argc, char **argv) {
   if (!strcmp(cmd, "migrate")) return cmd_run(&engine, 0, NULL, "scripts/cli/migrate.lua", CONFIG_NEED_DB);
   if (!strcmp(cmd, "seed"))
     return cmd_run(&engine, 0, NULL, "scripts/cli/seed.lua", CONFIG_NEED_DB | CONFIG_NEED_REDIS);
+  if (!strcmp(cmd, "stock"))
+    return cmd_run(&engine, argc - 2, argv + 2, "scripts/cli/stock.lua", CONFIG_NEED_DB | CONFIG_NEED_REDIS);
   if (!strcmp(cmd, "check")) return cmd_check(&engine);
   if (!strcmp(cmd, "run")) return cmd_run(&engine, argc - 2, argv + 2, NULL, 0);
   if (!strcmp(cmd, "demo")) return cmd_demo(argv[0]);

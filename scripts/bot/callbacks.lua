@@ -28,6 +28,7 @@ M.PREFIXES = {
   o    = "the checkout: o:<step>:<action>[:<arg>], o:start, o:x, o:ok:<token>",
   u    = "my orders: u[:<action>:<id>]",
   y    = "paying an order online: y:c:<id> (cash instead), y:p:<id> (the pay buttons)",
+  iv   = "a stock operation in progress: iv:p:<product_id> (item picked), iv:k:<kind> (loss kind), iv:s (skip), iv:x (stop)",
   s    = "staff: s:<action>:...; every action behind it checks the presser's role",
 }
 

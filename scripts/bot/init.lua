@@ -19,6 +19,8 @@ function M.install()
   -- owner (shop/order_flow.lua)
   require("bot.order_notices").subscribe()
   require("bot.pay").subscribe()
+  -- items below their threshold, corrections for the owner to decide
+  require("bot.stock_notices").subscribe()
   local rules = require "rules"
   require("timer").every(rules.orders.NOTICE_RETRY_SECONDS, function()
     local flow = require "shop.order_flow"

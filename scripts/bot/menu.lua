@@ -78,6 +78,8 @@ function M.on_help(ctx)
     if users.has_role(ctx.user, "manager") then parts[#parts + 1] = i18n.t(ctx.lang, "help.manager") end
     if users.has_role(ctx.user, "accountant") then parts[#parts + 1] = i18n.t(ctx.lang, "help.accountant") end
   end
+  if ctx.user.owner or users.has_role(ctx.user, "manager") then parts[#parts + 1] = i18n.t(ctx.lang, "stock.help.manager")
+  elseif users.has_role(ctx.user, "florist") then parts[#parts + 1] = i18n.t(ctx.lang, "stock.help.florist") end
   return M.show(ctx, i18n.join(parts, "\n\n"), true)
 end
 

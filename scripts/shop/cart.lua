@@ -54,9 +54,12 @@
 --   cart:had:<user_id>   "1" while the cart has lines (kept WEEK after)
 local redis = require "redis"
 local json = require "json"
+local log = require "log"
+local engine = require "engine"
 local config = require "config"
 local rules = require "rules"
 local stock = require "shop.stock"
+local alerts = require "shop.inventory.alerts"
 local season = require "shop.season"
 local catalog = require "shop.catalog"
 
@@ -68,6 +71,24 @@ local WEEK = 7 * 24 * 3600
 function M.ttl() return config.reservation_ttl end
 
 local function key(uid) return "cart:" .. uid end
+
+-- stock.reserve, and when it took more of something, the alert threshold
+-- of what it took checked (shop/inventory/alerts.lua) in a unit of its own:
+-- the customer's answer does not wait for it, and its failure is only logged.
+local function check_alerts(pids)
+  local ok, err = pcall(alerts.check, pids)
+  if not ok then log.warn("cart: threshold check failed", { err = tostring(err) }) end
+end
+
+local function reserve(h, needs, ttl)
+  local ok, res = stock.reserve(h, needs, ttl)
+  if ok then
+    local more = {}
+    for pid, d in pairs(needs) do if d > 0 then more[#more + 1] = pid end end
+    if more[1] then engine.spawn(check_alerts, more) end
+  end
+  return ok, res
+end
 local function had_key(uid) return "cart:had:" .. uid end
 local function holder(uid) return "u:" .. uid end
 
@@ -283,7 +304,7 @@ function M.add_product(user_id, product_id, n, opts)
   local id = "p" .. p.id
   local line = read_line(user_id, id)
   local needs = scaled(stock.parts(p), n)
-  local ok, res = stock.reserve(holder(user_id), needs, M.ttl())
+  local ok, res = reserve(holder(user_id), needs, M.ttl())
   if not ok then
     return nil, { product_id = p.id, left = units_left(p.id, res), part = res,
                   mine = line and line.count or 0 }
@@ -309,7 +330,7 @@ function M.add_bouquet(user_id, bouquet, opts)
   local in_season, out = season.line_ok(catalog.get(), line, opts and opts.date)
   if not in_season then return nil, "season", out end
   M.touch(user_id)
-  local ok, res = stock.reserve(holder(user_id), M.needs(line), M.ttl())
+  local ok, res = reserve(holder(user_id), M.needs(line), M.ttl())
   if not ok then return nil, res end
   line.seq = next_seq(user_id)
   line.id = "b" .. line.seq
@@ -320,7 +341,7 @@ end
 function M.remove(user_id, line_id)
   local line = read_line(user_id, line_id)
   if not line then return nil, "gone" end
-  stock.reserve(holder(user_id), scaled(M.needs(line), -1), M.ttl())
+  reserve(holder(user_id), scaled(M.needs(line), -1), M.ttl())
   must(redis.call("HDEL", key(user_id), line_id))
   drop_if_empty(user_id)
   return true
@@ -342,7 +363,7 @@ function M.change(user_id, line_id, delta, opts)
     local in_season, out = season.line_ok(catalog.get(), line, opts and opts.date)
     if not in_season then return nil, "season", out end
   end
-  local ok, res = stock.reserve(holder(user_id), needs_of(line, delta), M.ttl())
+  local ok, res = reserve(holder(user_id), needs_of(line, delta), M.ttl())
   if not ok then
     if line.kind == "product" then
       return nil, { product_id = line.product_id, left = units_left(line.product_id, res), part = res,

@@ -51,6 +51,7 @@ local store = require "shop.flow.store"
 local events = require "shop.events"
 local notices = require "shop.notices"
 local stock = require "shop.stock"
+local alerts = require "shop.inventory.alerts"
 local slot_book = require "shop.slot_book"
 local promo = require "shop.promo"
 local refunds = require "shop.payments.refunds"
@@ -243,6 +244,13 @@ function M.after_move(id, to, actor, res)
   local o = store.load(store.pg, id)
   log.info("order moved", { order = id, from = res.from, to = to, actor = actor and actor.id })
   after_commit("stock", id, sync_stock, id, to, res)
+  -- an acceptance or a return moves what is available: one alert per
+  -- crossing of an item's threshold (shop/inventory/alerts.lua)
+  if res.on_hand and next(res.on_hand) then
+    local pids = {}
+    for pid in pairs(res.on_hand) do pids[#pids + 1] = pid end
+    after_commit("alerts", id, alerts.check, pids)
+  end
   if to == "accepted" and o.accept_seconds then
     engine.observe("guldasta_order_accept_seconds", nil, o.accept_seconds)
   end

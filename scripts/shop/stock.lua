@@ -26,12 +26,19 @@
 --       (checkout -> order). moved = {[product_id] = n}.
 --   stock.held(holder) -> {[product_id] = n}
 --   stock.available(product_id) -> n        on_hand - reserved, at least 0
+--   stock.reserved(product_id) -> n         units holders reserve now
 --   stock.written_off(order_id, on_hand_by_product)
 --   stock.returned(order_id, on_hand_by_product)
 --       after the florist's acceptance (or a cancellation's return) was
 --       committed in PostgreSQL: sets the mirror of on_hand to the values
 --       PostgreSQL returned and drops holder "o:<id>", in one script.
 --   stock.mirror(on_hand_by_product)          sets mirror values (stock edits)
+--   stock.guard(product_id, new_on_hand, lowering) -> true, reserved | nil, reserved
+--       a stock operation about to set on_hand (its row locked in
+--       PostgreSQL, not yet committed): when `lowering`, refuses if
+--       new_on_hand < what holders reserve now; otherwise sets the mirror to
+--       new_on_hand at once, so no cart can reserve what is about to go.
+--       Called inside the transaction; should it roll back, stock.forget.
 --   stock.forget(product_ids)                 drops mirror values: reloaded next use
 --   stock.parts(product) -> {[product_id] = n}   what one unit consumes: a
 --       composition its composition_items, anything else itself (product
@@ -268,6 +275,22 @@ end
 return 1
 ]])
 
+-- ARGV: pid. -> units reserved (expired holders dropped first)
+local RESERVED = redis.script(PRELUDE .. [[
+sweep(ARGV[1], now_ms())
+return num(redis.call('HGET', 'stock:reserved', ARGV[1]))
+]])
+
+-- ARGV: pid, new on_hand, lowering (1/0). -> {"ok", reserved} | {"short", reserved}
+local GUARD = redis.script(PRELUDE .. [[
+local p, n, lowering = ARGV[1], tonumber(ARGV[2]), ARGV[3] == '1'
+sweep(p, now_ms())
+local reserved = num(redis.call('HGET', 'stock:reserved', p))
+if lowering and n < reserved then return { 'short', reserved } end
+redis.call('HSET', 'stock:on_hand', p, n)
+return { 'ok', reserved }
+]])
+
 -- {======================================================================
 -- Calling them
 -- =======================================================================
@@ -386,6 +409,19 @@ function M.returned(order_id, on_hand_by_product)
 end
 
 function M.mirror(on_hand_by_product) return settle("", on_hand_by_product) end
+
+function M.reserved(product_id)
+  local pid = assert(math.tointeger(tonumber(product_id)), "stock.reserved: product id")
+  return must(RESERVED:eval({}, { pid }))
+end
+
+function M.guard(product_id, new_on_hand, lowering)
+  local pid = assert(math.tointeger(tonumber(product_id)), "stock.guard: product id")
+  local n = assert(math.tointeger(new_on_hand), "stock.guard: on_hand must be an integer")
+  local res = must(GUARD:eval({}, { pid, n, lowering and 1 or 0 }))
+  if res[1] == "ok" then return true, res[2] end
+  return nil, res[2]
+end
 
 function M.forget(product_ids)
   local cmds = {}

@@ -193,7 +193,8 @@ end
 
 -- The same emulator, and `guldasta serve` (the whole bot) talking to it
 -- with the same token and chats, so the spec can both call shop modules
--- (flow.placed) and play the people. opts.owner: OWNER_TG_IDS.
+-- (flow.placed) and play the people. opts.owner: OWNER_TG_IDS; opts.env:
+-- more variables (OWNER_CHAT_ID, ...).
 -- Returns { emu =, srv =, stop = function }.
 function M.bot(opts)
   opts = opts or {}
@@ -208,6 +209,7 @@ function M.bot(opts)
     LOG_LEVEL = "warn",
     GULDASTA_WATCH = "0",
   }
+  for k, v in pairs(opts.env or {}) do env[k] = v end
   local ok, srv = pcall(server.start, { env = env })
   if not ok then M.stop(emu); error(srv, 0) end
   return { emu = emu, srv = srv, stop = function()
