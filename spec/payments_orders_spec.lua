@@ -155,6 +155,21 @@ describe("online payments in the order's life", function()
     assert.equal(2, #n)
     assert.equal(1, #n[1].detail.products)
     assert.same({ bad, "Spec rose without code" }, { n[1].detail.products[1].id, n[1].detail.products[1].name_ru })
+    -- the owner's chat is told, once per order, naming the product
+    local owner = env.emu:chat(env.emu.owner_chat)
+    for _, id in ipairs { o.id, o2.id } do
+      local m = owner:wait_message(function(m)
+        return (m.text or ""):find("#" .. id .. " ", 1, true) ~= nil
+      end, 10)
+      assert.truthy(m.text:find("Spec rose without code", 1, true), m.text)
+    end
+    assert.equal(-31053, code(pm:check_perform(o.id, o.total)))
+    timer.sleep(0.5)
+    local told = 0
+    for _, m in ipairs(env.emu.chats[env.emu.owner_chat].messages) do
+      if (m.text or ""):find("#" .. o.id .. " ", 1, true) then told = told + 1 end
+    end
+    assert.equal(1, told, "told once")
   end)
 
   it("posts a paid order to the florists and answers the provider at once while the Bot API is slow", function()

@@ -42,6 +42,7 @@ function M.install()
     local payments = require "shop.payments"
     payments.expire_holds()
     payments.news_sweep()
+    payments.owner_notices_sweep()
     payments.publish_rate()
   end)
 end

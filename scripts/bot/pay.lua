@@ -91,8 +91,26 @@ local function on_failed(e)
   return true
 end
 
+-- What the owner must know of payments: a product no online payment can
+-- include until its fiscal codes are in the catalog.
+local function on_notice(e)
+  if e.kind ~= "no_fiscal_code" then return true end
+  local chat = notices.chat(require("config").owner_chat_id)
+  if not chat then return true end
+  local lang = notices.staff_lang()
+  local names = {}
+  for i, p in ipairs(type(e.detail) == "table" and e.detail.products or {}) do
+    names[i] = ((lang == "uz" and p.name_uz or p.name_ru) or p.code or tostring(p.id)) .. (p.code and (" (" .. p.code .. ")") or "")
+  end
+  local msg, err = out.send(lang, chat, i18n.t(lang, "payments.owner.no_fiscal_code",
+    { id = e.order_id, products = table.concat(names, ", ") }))
+  if not msg then log.warn("payment notice not delivered", { order = e.order_id, err = tostring(err) }) end
+  return msg ~= nil
+end
+
 function M.subscribe()
   events.on("payment.failed", "bot", on_failed)
+  events.on("payment.notice", "bot", on_notice)
 end
 
 return M

@@ -13,6 +13,8 @@
 --   payments.record(call)     stores a provider's call (shop/payments/calls.lua)
 --   payments.expire_holds()   unpaid orders past rules.payments.HOLD_MINUTES cancelled (hold.lua)
 --   payments.to_cash(order_id, user) -> order | nil, why     pay in cash instead (to_cash.lua)
+--   payments.owner_notices_sweep()  what the owner must be told and was not
+--                             yet (owner_notices.lua: a product without fiscal codes)
 --   payments.news_sweep()     failed attempts' news still owed, delivered (news.lua:
 --                             the event "payment.failed" { order =, provider =, reason = })
 --   payments.settle_refund(order_id, user_id), payments.refunds_open()   refunds owed (refunds.lua)
@@ -42,6 +44,7 @@ return {
   expire_holds = require("shop.payments.hold").expire,
   to_cash = require("shop.payments.to_cash").switch,
   news_sweep = require("shop.payments.news").sweep,
+  owner_notices_sweep = require("shop.payments.owner_notices").sweep,
   settle_refund = require("shop.payments.refunds").settle,
   refunds_open = require("shop.payments.refunds").open,
   csv = require("shop.payments.export").csv,

@@ -35,11 +35,14 @@ end
 function M.start(opts)
   opts = opts or {}
   local emu = fx.telegram()
+  -- the owner's chat, where what the owner must know of payments goes
+  emu.owner_chat = -(3000000000000 + string.unpack("<I4", crypto.random_bytes(4)) % 100000000)
+  emu:chat(emu.owner_chat, { type = "supergroup", title = "Owner" })
   local key = "key-" .. crypto.hex(crypto.random_bytes(14))
   local env = {
     BOT_TOKEN = require("config").bot_token, TELEGRAM_API_URL = emu.api_url,
     FLORIST_CHAT_ID = tostring(emu.florists), COURIER_CHAT_ID = tostring(emu.couriers),
-    OWNER_TG_IDS = "1", LOG_LEVEL = "warn", GULDASTA_WATCH = "0",
+    OWNER_TG_IDS = "1", OWNER_CHAT_ID = tostring(emu.owner_chat), LOG_LEVEL = "warn", GULDASTA_WATCH = "0",
     PAYME_MERCHANT_ID = M.MERCHANT_ID, PAYME_KEY = key,
     CLICK_SERVICE_ID = M.SERVICE_ID, CLICK_MERCHANT_ID = M.CLICK_MERCHANT_ID, CLICK_SECRET_KEY = M.SECRET,
   }

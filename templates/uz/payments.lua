@@ -34,6 +34,9 @@ return {
     gone = "Bu buyurtmani endi toʻlab boʻlmaydi.",
     refund_owed = "Buyurtma pulini doʻkon buxgalteri qaytaradi.",
   },
+  owner = {
+    no_fiscal_code = "⚠️ Buyurtma #{id} ni onlayn toʻlab boʻlmaydi: mahsulotlarda MXIK (IKPU) kodi yoki qadoq kodi yoʻq: {products}. Kodlarni katalogga qoʻshing — ularsiz Payme va Click toʻlovni qabul qilmaydi.",
+  },
   report = {
     title = "💰 {date} toʻlovlari",
     none = "Toʻlovlar boʻlmagan.",

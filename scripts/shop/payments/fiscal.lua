@@ -55,8 +55,9 @@ end
 -- products `missing`: a payment_notices row the bot shows the owner (once
 -- per order) and a log line.
 function M.announce(order_id, missing)
-  local ok, err = pcall(store.notice, order_id, "no_fiscal_code", { products = missing })
-  if not ok then log.error("payments: notice not stored", { order = order_id, err = tostring(err) }) end
+  local ok, id = pcall(store.notice, order_id, "no_fiscal_code", { products = missing })
+  if not ok then log.error("payments: notice not stored", { order = order_id, err = tostring(id) })
+  elseif id then require("shop.payments.owner_notices").announce(id) end
   local codes = {}
   for i, p in ipairs(missing) do codes[i] = p.code or tostring(p.id) end
   log.warn("online payment refused: products without an MXIK or package code",

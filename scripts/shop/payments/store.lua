@@ -144,10 +144,10 @@ local NOTICE = [[INSERT INTO payment_notices (order_id, kind, detail) VALUES ($1
                  ON CONFLICT (order_id, kind) DO NOTHING RETURNING id]]
 
 -- Outside any payment transaction (a refusal rolls nothing back, the
--- notice must stay). Returns true when it is new.
+-- notice must stay). Returns its id when it is new, nil when it was there.
 function M.notice(order_id, kind, detail)
   local rows = check(pg.query(NOTICE, order_id, kind, detail))
-  return rows[1] ~= nil
+  return rows[1] and rows[1].id
 end
 
 local OWED = [[INSERT INTO refunds_owed (order_id, payment_id, provider, amount, reason)
