@@ -10,7 +10,7 @@ local json = require "json"
 local fx = require "support.orders"
 local pay = require "support.payments"
 local walk = require "support.walk"
-local sim = require "support.sim.server"
+local sim = require "devkit.sim.server"
 local payments = require "shop.payments"
 local config = require "config"
 
