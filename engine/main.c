@@ -39,6 +39,8 @@ static void usage(FILE *out) {
           "                     payments and refunds of a period as CSV (standard output without FILE)\n"
           "  stock export [FILE]           the stock as CSV (standard output without FILE)\n"
           "  stock import FILE [--apply]   a stock count from CSV: a dry run, or all of it at once\n"
+          "  catalog export [FILE]         the products as CSV (standard output without FILE)\n"
+          "  catalog import FILE [--apply] products added and changed from CSV: a dry run, or all at once\n"
           "  --help             this text\n\n");
   if (out == stdout) config_print_help();
 }
@@ -261,6 +263,8 @@ int main(int argc, char **argv) {
     return cmd_run(&engine, 0, NULL, "scripts/cli/seed.lua", CONFIG_NEED_DB | CONFIG_NEED_REDIS);
   if (!strcmp(cmd, "stock"))
     return cmd_run(&engine, argc - 2, argv + 2, "scripts/cli/stock.lua", CONFIG_NEED_DB | CONFIG_NEED_REDIS);
+  if (!strcmp(cmd, "catalog"))
+    return cmd_run(&engine, argc - 2, argv + 2, "scripts/cli/catalog.lua", CONFIG_NEED_DB | CONFIG_NEED_REDIS);
   if (!strcmp(cmd, "check")) return cmd_check(&engine);
   if (!strcmp(cmd, "run")) return cmd_run(&engine, argc - 2, argv + 2, NULL, 0);
   if (!strcmp(cmd, "demo")) return cmd_demo(argv[0]);

@@ -8,6 +8,8 @@ local TIYIN_PER_SOM = 100
 
 local M = {}
 
+M.TIYIN_PER_SOM = TIYIN_PER_SOM
+
 -- 15000000 (tiyin) -> "150 000"; kopeck-level tiyin are rounded half up,
 -- because no Bukhara shop prints tiyin on a price tag.
 function M.format_som(tiyin)
