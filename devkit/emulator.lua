@@ -247,11 +247,11 @@ function Emulator:bot_message(chat, fields)
   return self:append(chat, m)
 end
 
-function Emulator:add_file(data, width, height)
+function Emulator:add_file(data, width, height, path)
   local n = self:next_seq()
   local f = { file_id = methods.new_file_id(), file_unique_id = "AQAD" .. crypto.hex(crypto.random_bytes(6)),
               data = data, size = data and #data or nil, width = width, height = height,
-              path = "photos/file_" .. n .. ".jpg" }
+              path = path and ("documents/file_" .. n .. "_" .. path) or ("photos/file_" .. n .. ".jpg") }
   self.files[f.file_id] = f
   self.file_paths[f.path] = f
   return f

@@ -27,6 +27,12 @@ M.MAX_UNIT_COST = 100000000
 M.NOTE_MAX_CHARS = 300
 M.SUPPLIER_MAX_CHARS = 120
 
+-- A CSV sent to the bot (a catalog or a stock count): at most this many
+-- bytes, and at most this many of its lines listed in the answer (the
+-- refused ones first; the totals always count them all).
+M.UPLOAD_MAX_BYTES = 1048576
+M.UPLOAD_LINES_SHOWN = 25
+
 -- Does a correction of `delta` units, with `on_hand` units counted before,
 -- need the owner's approval?
 function M.needs_approval(delta, on_hand)
@@ -49,7 +55,8 @@ function M.selfcheck()
   if M.CORRECTION_MAX_UNITS < 0 or M.CORRECTION_MAX_PERCENT < 0 then
     return false, "correction limits must not be negative"
   end
-  if M.MAX_UNITS < 1 or M.MAX_UNIT_COST < 0 or M.NOTE_MAX_CHARS < 1 or M.SUPPLIER_MAX_CHARS < 1 then
+  if M.MAX_UNITS < 1 or M.MAX_UNIT_COST < 0 or M.NOTE_MAX_CHARS < 1 or M.SUPPLIER_MAX_CHARS < 1
+     or M.UPLOAD_MAX_BYTES < 1 or M.UPLOAD_LINES_SHOWN < 1 then
     return false, "limits must be positive"
   end
   if #M.LOSS_KINDS < 1 then return false, "LOSS_KINDS is empty" end

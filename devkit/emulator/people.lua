@@ -147,6 +147,17 @@ function User:send_photo(data, opts)
                 height = f.height, file_size = f.size } } }, chat)
 end
 
+-- A document from the user (a CSV the owner uploads): data is the file's
+-- bytes, kept so the bot can fetch it with getFile and the file link.
+-- opts.mime_type (default text/csv), opts.caption, opts.chat.
+function User:send_document(data, file_name, opts)
+  local f = self.emu:add_file(data, nil, nil, file_name or "file.csv")
+  local chat = opts and opts.chat and self.emu.chats[opts.chat] or self.chat
+  return self:_post({ caption = opts and opts.caption,
+    document = { file_id = f.file_id, file_unique_id = f.file_unique_id, file_name = file_name or "file.csv",
+                 mime_type = opts and opts.mime_type or "text/csv", file_size = f.size } }, chat)
+end
+
 local function find_button(m, label)
   local kb = m.reply_markup and m.reply_markup.inline_keyboard
   if not kb then return nil end

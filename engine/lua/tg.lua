@@ -21,6 +21,7 @@ local log = require "log"
 local tg = {}
 
 tg.call = api.call
+tg.download = api.download
 tg.send = send.send
 tg.send_photo = media.send_photo
 tg.file_id = media.file_id

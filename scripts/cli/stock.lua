@@ -53,12 +53,6 @@ local function export(file)
   io.stderr:write(("stock: %d products written to %s\n"):format(#rows, file))
 end
 
-local function column(header, name)
-  for i, h in ipairs(header) do
-    if h:lower() == name then return i end
-  end
-end
-
 local function describe(r)
   if r.status == "refused" then
     local kind = r.reason:match("[^.]+$")
@@ -76,17 +70,10 @@ local function import(file, apply)
   if not text then return failed(file, ": ", tostring(err)) end
   local parsed, perr = csv.parse(text)
   if not parsed then return failed(file, ": ", perr, "; nothing changed") end
-  local c_code, c_on_hand = column(parsed.header, "code"), column(parsed.header, "on_hand")
-  local c_threshold = column(parsed.header, "threshold")
-  if not (c_code and c_on_hand) then
+  local lines = count.lines(parsed)
+  if not lines then
     return failed(file, ": line 1 must name the columns code and on_hand (", table.concat(parsed.header, parsed.delim),
       "); nothing changed")
-  end
-  local lines = {}
-  for i, row in ipairs(parsed.rows) do
-    local f = row.fields
-    lines[i] = { line = row.line, code = f[c_code] or "", on_hand = f[c_on_hand] or "",
-                 threshold = c_threshold and (f[c_threshold] or "") or nil }
   end
   local results, totals, applied, ekey
   if apply then

@@ -18,6 +18,29 @@ local function url(method)
   return base .. method
 end
 
+-- A file a user sent, by its file_id: getFile names its path, and the
+-- bytes come from TELEGRAM_API_URL/file/bot<token>/<path> (Telegram keeps
+-- the link an hour; bots may fetch files up to 20 MB). max_bytes bounds
+-- what is read. Returns data | nil, msg, code ("too_big", "network", or
+-- the Bot API's error code).
+function M.download(file_id, max_bytes)
+  local f, err, code = M.call("getFile", { file_id = file_id })
+  if not f then return nil, err, code end
+  if type(f.file_path) ~= "string" then return nil, "tg: getFile gave no file_path", "network" end
+  if max_bytes and math.tointeger(f.file_size) and f.file_size > max_bytes then
+    return nil, "tg: the file is larger than " .. max_bytes .. " bytes", "too_big"
+  end
+  url("getFile")
+  local link = base:gsub("/bot([^/]+)/$", "/file/bot%1/") .. f.file_path
+  local res, herr, hcode = http.request { url = link, timeout = 30, max_body = max_bytes }
+  if not res then
+    if hcode == "too_large" then return nil, tostring(herr), "too_big" end
+    return nil, "Bot API unreachable: " .. tostring(herr), "network"
+  end
+  if res.status ~= 200 then return nil, "tg: file download answered HTTP " .. res.status, res.status end
+  return res.body
+end
+
 -- Form parts for a multipart call: Telegram wants every parameter as a text
 -- field, objects (reply_markup, media) as JSON text.
 function M.form(params, files)

@@ -10,6 +10,10 @@
 --       totals = { changed =, unchanged =, refused = }
 --       Refusal keys (stock.refused.csv.*): unknown_code, not_whole,
 --       below_zero, below_reserved ({ reserved = }), duplicate ({ first = line }).
+--   count.lines(parsed) -> lines | nil
+--       lib/csv.lua's parse() as the lines above; nil when the header
+--       does not name code and on_hand (threshold optional, the rest
+--       informative)
 --   count.apply(actor, lines, note) -> results, totals, applied[, error_key]
 --       the plan; when nothing is refused, every change in one
 --       transaction: each change of on_hand an inventory_log 'correction'
@@ -40,6 +44,25 @@ local BY_CODES = [[SELECT p.id, p.code, coalesce(s.on_hand, 0) AS on_hand, coale
 local function refuse(r, key, params)
   r.status, r.reason, r.params = "refused", "stock.refused.csv." .. key, params
   return r
+end
+
+local function column(header, name)
+  for i, h in ipairs(header) do
+    if h:lower() == name then return i end
+  end
+end
+
+function M.lines(parsed)
+  local c_code, c_on_hand = column(parsed.header, "code"), column(parsed.header, "on_hand")
+  local c_threshold = column(parsed.header, "threshold")
+  if not (c_code and c_on_hand) then return nil end
+  local lines = {}
+  for i, row in ipairs(parsed.rows) do
+    local f = row.fields
+    lines[i] = { line = row.line, code = f[c_code] or "", on_hand = f[c_on_hand] or "",
+                 threshold = c_threshold and (f[c_threshold] or "") or nil }
+  end
+  return lines
 end
 
 function M.plan(lines)
