@@ -30,11 +30,7 @@ describe("a CSV sent to the bot", function()
   end)
   teardown(function() if b then b.stop() end end)
 
-  local function person(role, lang, name)
-    local tg = fx.tg_id()
-    local user = fx.staff(role, { tg_id = tg, lang = lang, name = name })
-    return user, emu:user { id = tg, first_name = name }
-  end
+  local function person(role, lang, name) return fx.person(emu, role, lang, name) end
 
   it("shows the owner a catalog file's dry run and applies it on [Apply], audited", function()
     local a = fx.product { price = 1000000 }

@@ -193,9 +193,26 @@ local function on_moved(e)
   return true
 end
 
+-- An order given to someone by a manager (shop/flow/assign.lua): the
+-- person it went to is told in their private chat, and the one it was
+-- taken from, if any.
+local function on_assigned(e)
+  local o, role = e.order, e.role
+  local function tell(user, key)
+    if not (user and user.tg_id) then return end
+    local lang = M.person_lang(user.lang)
+    local msg, err, code = out.send(lang, user.tg_id, i18n.t(lang, key, { id = o.id, status = texts.status(lang, o.status) }))
+    if not msg then warn("assigned " .. role, o, err, code) end
+  end
+  tell(e.to, "flow.assign.told." .. role)
+  tell(e.from, "flow.assign.taken_away")
+  return true
+end
+
 -- Makes the bot the presenter of the shop's order events (again, harmlessly).
 function M.subscribe()
   events.on("order.moved", "bot", on_moved)
+  events.on("order.assigned", "bot", on_assigned)
   events.on("order.unclaimed", "bot", function(e) return M.escalate(e.order, e.minutes) ~= nil end)
 end
 

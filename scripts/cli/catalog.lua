@@ -52,14 +52,7 @@ end
 
 local function export(file)
   local text, n = catalog_csv.export()
-  if not file then
-    io.stdout:write(text)
-    io.stdout:flush()
-    return
-  end
-  local ok, werr = fs.write(file, text)
-  if not ok then return failed(file, ": ", tostring(werr)) end
-  io.stderr:write(("catalog: %d products written to %s\n"):format(n, file))
+  return cli.write_export(failed, "catalog", file, text, n, "products")
 end
 
 local function import(file, apply)
@@ -84,18 +77,4 @@ local function import(file, apply)
   if totals.refused > 0 or (apply and not applied) then require("engine").exit(1) end
 end
 
-local cmd = args[1]
-if cmd == "export" then
-  if args[3] then return failed(USAGE) end
-  return export(args[2])
-elseif cmd == "import" then
-  local file, apply = nil, false
-  for i = 2, #args do
-    if args[i] == "--apply" then apply = true
-    elseif not file then file = args[i]
-    else return failed(USAGE) end
-  end
-  if not file then return failed(USAGE) end
-  return import(file, apply)
-end
-return failed(USAGE)
+return cli.export_import(args, failed, USAGE, export, import)

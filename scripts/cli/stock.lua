@@ -42,15 +42,7 @@ local function export(file)
   if not rows then return failed("reading stock: ", tostring(err), " (", tostring(code), ")") end
   local out = { { "code", "name_ru", "on_hand", "threshold" } }
   for _, r in ipairs(rows) do out[#out + 1] = { r.code, r.name_ru, r.on_hand, r.threshold } end
-  local text = csv.BOM .. csv.format(out, ";")
-  if not file then
-    io.stdout:write(text)
-    io.stdout:flush()
-    return
-  end
-  local ok, werr = fs.write(file, text)
-  if not ok then return failed(file, ": ", tostring(werr)) end
-  io.stderr:write(("stock: %d products written to %s\n"):format(#rows, file))
+  return cli.write_export(failed, "stock", file, csv.BOM .. csv.format(out, ";"), #rows, "products")
 end
 
 local function describe(r)
@@ -92,18 +84,4 @@ local function import(file, apply)
   if totals.refused > 0 or (apply and not applied) then require("engine").exit(1) end
 end
 
-local cmd = args[1]
-if cmd == "export" then
-  if args[3] then return failed(USAGE) end
-  return export(args[2])
-elseif cmd == "import" then
-  local file, apply = nil, false
-  for i = 2, #args do
-    if args[i] == "--apply" then apply = true
-    elseif not file then file = args[i]
-    else return failed(USAGE) end
-  end
-  if not file then return failed(USAGE) end
-  return import(file, apply)
-end
-return failed(USAGE)
+return cli.export_import(args, failed, USAGE, export, import)

@@ -1,5 +1,5 @@
--- scripts/lib/cli.lua — what the bodies of `guldasta migrate` and `guldasta
--- seed` share: a line on stdout, and failing with a line on stderr and a
+-- scripts/lib/cli.lua — what the bodies of `guldasta migrate`, `seed`,
+-- `stock` and `catalog` share: a line on stdout, and failing with a line on stderr and a
 -- non-zero exit code (the command's, through engine.exit).
 local engine = require "engine"
 
@@ -19,6 +19,40 @@ function M.failer(name)
     io.stderr:flush()
     engine.exit(1)
   end
+end
+
+-- The `export [FILE]` / `import FILE [--apply]` commands of a CSV
+-- (`guldasta stock`, `guldasta catalog`): args parsed, the right one
+-- called as export(file_or_nil) or import(file, apply); fail(usage) else.
+function M.export_import(args, fail, usage, export, import)
+  local cmd = args[1]
+  if cmd == "export" then
+    if args[3] then return fail(usage) end
+    return export(args[2])
+  elseif cmd == "import" then
+    local file, apply = nil, false
+    for i = 2, #args do
+      if args[i] == "--apply" then apply = true
+      elseif not file then file = args[i]
+      else return fail(usage) end
+    end
+    if not file then return fail(usage) end
+    return import(file, apply)
+  end
+  return fail(usage)
+end
+
+-- Writes an export: to standard output without a file, else to the file
+-- with "<name>: N <what> written to FILE" on stderr.
+function M.write_export(fail, name, file, text, n, what)
+  if not file then
+    io.stdout:write(text)
+    io.stdout:flush()
+    return
+  end
+  local ok, err = require("fs").write(file, text)
+  if not ok then return fail(file, ": ", tostring(err)) end
+  io.stderr:write(("%s: %d %s written to %s\n"):format(name, n, what, file))
 end
 
 return M

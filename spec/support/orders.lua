@@ -163,6 +163,13 @@ end
 -- Telegram for specs that call shop modules in their own process
 -- =======================================================================
 
+-- A staff member with `role` who is also a user of the emulator `emu`:
+-- returns the user (as staff() does) and the emulator's person.
+function M.person(emu, role, lang, name)
+  local tg = M.tg_id()
+  return M.staff(role, { tg_id = tg, lang = lang, name = name }), emu:user { id = tg, first_name = name }
+end
+
 -- The spec's own florists' channel and couriers' group: fresh ids per
 -- call, so the flood limits of one spec's posts never slow another's.
 local function chat_id()

@@ -124,7 +124,23 @@ return {
   },
   comment_forward = "💬 Комментарий клиента к заказу #{id}:\n{text}",
 
+  assign = {
+    usage = "Так: /assign НОМЕР florist|courier TG_ID — отдать заказ, который ещё ничей; /reassign НОМЕР florist|courier TG_ID — передать заказ от одного сотрудника другому.",
+    unknown_person = "Человека с Telegram id {tg_id} бот не знает: пусть сначала напишет боту /start.",
+    done = {
+      florist = "✅ Заказ #{id} у флориста {name}. Статус: {status}.",
+      courier = "✅ Заказ #{id} у курьера {name}. Статус: {status}.",
+    },
+    told = {
+      florist = "📋 Вам назначен заказ #{id} (собрать букет). Статус: {status}.",
+      courier = "🚚 Вам назначен заказ #{id} (доставить). Статус: {status}.",
+    },
+    taken_away = "Заказ #{id} передан другому сотруднику: больше им заниматься не нужно.",
+  },
+
   refused = {
+    assigned = "Заказ уже у этого сотрудника ({name}).",
+    not_staff = "У этого человека нет роли {role}.",
     not_found = "Такого заказа нет.",
     illegal = "Сейчас так нельзя: заказ {status}.",
     already = "Заказ уже {status}.",

@@ -121,7 +121,23 @@ return {
   },
   comment_forward = "💬 Mijozning buyurtma #{id} haqidagi izohi:\n{text}",
 
+  assign = {
+    usage = "Shunday: /assign RAQAM florist|courier TG_ID — hali hech kimniki boʻlmagan buyurtmani berish; /reassign RAQAM florist|courier TG_ID — buyurtmani bir xodimdan boshqasiga oʻtkazish.",
+    unknown_person = "Telegram id {tg_id} boʻlgan odamni bot tanimaydi: avval botga /start yozsin.",
+    done = {
+      florist = "✅ Buyurtma #{id} florist {name}da. Holati: {status}.",
+      courier = "✅ Buyurtma #{id} kuryer {name}da. Holati: {status}.",
+    },
+    told = {
+      florist = "📋 Sizga buyurtma #{id} biriktirildi (guldasta yigʻish). Holati: {status}.",
+      courier = "🚚 Sizga buyurtma #{id} biriktirildi (yetkazish). Holati: {status}.",
+    },
+    taken_away = "Buyurtma #{id} boshqa xodimga oʻtkazildi: endi u bilan shugʻullanish shart emas.",
+  },
+
   refused = {
+    assigned = "Buyurtma allaqachon shu xodimda ({name}).",
+    not_staff = "Bu odamda {role} roli yoʻq.",
     not_found = "Bunday buyurtma yoʻq.",
     illegal = "Hozir bunday qilib boʻlmaydi: buyurtma {status}.",
     already = "Buyurtma allaqachon {status}.",
