@@ -44,7 +44,7 @@ local M = {}
 -- An entry is { fn = function(ctx, args_or_rest), role = "florist"|...,
 -- any_lang = true }. Names must not collide: checked when this file loads.
 local FEATURES = { "bot.checkout", "bot.cart", "bot.constructor", "bot.orders", "bot.staff_orders", "bot.pay",
-                   "bot.payments_report", "bot.inventory" }
+                   "bot.payments_report", "bot.inventory", "bot.channel" }
 
 local NO_LANG = { any_lang = true }
 
