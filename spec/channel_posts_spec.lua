@@ -4,9 +4,12 @@
 -- the template, [Order] deep link) reaches SHOP_CHANNEL_ID; a press of
 -- [Order] comes back as /start, is counted for the post and opens the
 -- product; an order after it is the post's in /posts; a post scheduled for
--- a time goes out once its due time (kept in PostgreSQL) comes; a caption
+-- a time goes out once its due time (kept in PostgreSQL) comes, and one
+-- missed while the engine was down goes out, once, when two engine
+-- processes come back; a caption
 -- over Telegram's limit is refused; a customer cannot /post.
 local bot = require "support.bot"
+local server = require "support.server"
 local orders = require "support.orders"
 local pg = require "pg"
 local i18n = require "i18n"
@@ -174,6 +177,38 @@ describe("channel posts", function()
     local r = q([[SELECT status, posted_at >= scheduled_at AS on_time FROM channel_posts WHERE id = $1]], post)[1]
     assert.equal("posted", r.status)
     assert.is_true(r.on_time)
+  end)
+
+  it("posts a post missed while the engine was down, once, with two engine processes back", function()
+    b.srv:signal("KILL")
+    b.srv.proc:wait(10)
+    local caption = "<b>" .. fx.rose_ru .. "</b> missed " .. fx.n
+    local post = q([[INSERT INTO channel_posts (product_id, template, chat_id, lang, caption, created_by,
+                                                status, scheduled_at)
+                     VALUES ($1, 'product', $2, 'ru', $3, $4, 'scheduled', now() - interval '10 minutes')
+                     RETURNING id]], fx.rose, channel, caption, marketer.id)[1].id
+    local env = { BOT_TOKEN = b.token, TELEGRAM_API_URL = emu.api_url, OWNER_TG_IDS = "1", MEDIA_DIR = b.media_dir,
+                  LOG_LEVEL = "warn", GULDASTA_WATCH = "0", SHOP_CHANNEL_ID = tostring(channel) }
+    mu:mark_seen()
+    b.srv = server.start { env = env }
+    local second = server.start { env = env }
+    local ok, err = pcall(function()
+      mu:wait_message(bot.says(T("ru", "channel.published", { id = post })), 20)
+      -- a second due post goes out after the first (they are claimed in
+      -- order of time): both processes have been looking meanwhile
+      local later = q([[INSERT INTO channel_posts (product_id, template, chat_id, lang, caption, created_by,
+                                                   status, scheduled_at)
+                        VALUES ($1, 'product', $2, 'ru', $3, $4, 'scheduled', now()) RETURNING id]],
+        fx.rose, channel, "<i>later</i> " .. fx.n, marketer.id)[1].id
+      mu:wait_message(bot.says(T("ru", "channel.published", { id = later })), 20)
+      local n = 0
+      for _, m in ipairs(emu:chat(channel):messages()) do
+        if m.caption == caption then n = n + 1 end
+      end
+      assert.equal(1, n, "the missed post went out once")
+    end)
+    second:stop()
+    assert(ok, err)
   end)
 
   it("refuses a caption over Telegram's limit, and a customer's /post", function()
