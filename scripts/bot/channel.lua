@@ -37,9 +37,24 @@ local DEFAULT_TEMPLATE = "product"
 local function t(ctx, k, vars) return i18n.t(ctx.lang, k, vars) end
 local function say(ctx, k, vars) return out.show(ctx, { text = t(ctx, k, vars), fresh = true }) end
 
+-- The channel's numeric id (channel_posts.chat_id): SHOP_CHANNEL_ID as a
+-- number, or an @name resolved once per generation by getChat.
+local resolved
+
 local function channel_id()
   local v = config.shop_channel_id
-  return v and (math.tointeger(tonumber(v)) or v)
+  if not v or v == "" then return nil end
+  local n = math.tointeger(tonumber(v))
+  if n then return n end
+  if not resolved then
+    local chat, err = require("tg").call("getChat", { chat_id = v })
+    if type(chat) ~= "table" or not math.tointeger(chat.id) then
+      log.warn("SHOP_CHANNEL_ID not resolved", { chat = v, err = tostring(err) })
+      return nil
+    end
+    resolved = chat.id
+  end
+  return resolved
 end
 
 -- {======================================================================
