@@ -30,6 +30,7 @@ M.PREFIXES = {
   y    = "paying an order online: y:c:<id> (cash instead), y:p:<id> (the pay buttons)",
   iv   = "a stock operation in progress: iv:p:<product_id> (item picked), iv:k:<kind> (loss kind), iv:s (skip), iv:x (stop)",
   up   = "a CSV sent to the bot: up:a:<token> (apply that file), up:x (drop it)",
+  cp   = "a channel post's preview: cp:ok:<id> (publish or schedule), cp:x:<id> (cancel)",
   s    = "staff: s:<action>:...; every action behind it checks the presser's role",
 }
 

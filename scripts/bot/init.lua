@@ -37,6 +37,11 @@ function M.install()
   -- told by the cancellation's notice), failed payments' news still owed
   -- is delivered, and the failure rate is published on /metrics; checked
   -- a few times within each hold (shop/payments/hold.lua)
+  -- channel posts whose time has come, and those missed while the engine
+  -- was down, soon after start (each claimed by one process: bot/channel.lua)
+  local channel = require "bot.channel"
+  require("timer").after(1, channel.tick)
+  require("timer").every(rules.channel.CHECK_SECONDS, channel.tick)
   local every = math.max(1, math.min(rules.orders.NOTICE_RETRY_SECONDS, rules.payments.HOLD_MINUTES * 60 / 4))
   require("timer").every(every, function()
     local payments = require "shop.payments"

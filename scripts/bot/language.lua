@@ -14,7 +14,7 @@ local deeplink = require "bot.deeplink"
 local M = {}
 
 -- `target` (optional) is a deep link to open once the language is chosen,
--- in deeplink.lua's short form ("p12", "c3", "x" for a bad link); it rides
+-- in deeplink.lua's short form ("p12", "p12_7", "c3", "x" for a bad link); it rides
 -- in the buttons' callback data, so nothing is stored meanwhile.
 function M.ask(ctx, target, fresh)
   local suffix = target and (":" .. target) or ""
@@ -32,6 +32,7 @@ end
 -- /start: the language question first when none was chosen (a deep link
 -- rides in its buttons), else the link or the menu.
 function M.on_start(ctx, rest)
+  deeplink.count(ctx, rest)
   if not ctx.lang then return M.ask(ctx, deeplink.target(rest), true) end
   return deeplink.on_start(ctx, rest)
 end

@@ -78,6 +78,41 @@ local function not_modified(err)
   return type(err) == "string" and err:find("message is not modified", 1, true) ~= nil
 end
 
+-- {======================================================================
+-- Channel posts
+-- =======================================================================
+
+-- A channel post's caption is not a Text: it is Telegram HTML that
+-- shop.posts.render made from a post template, every value escaped there.
+-- This is the one way such HTML reaches Telegram (parse_mode HTML), and it
+-- checks again what render promised — tags Telegram knows, within the
+-- caption limit — and refuses otherwise: a post is never cut.
+local function post_caption(caption)
+  local html = require "shop.posts.html"
+  if type(caption) ~= "string" then error("a post caption must be the HTML shop.posts.render made", 3) end
+  local ok, bad = html.check(caption)
+  if not ok then error("post caption is not Telegram HTML: " .. tostring(bad), 3) end
+  if html.length(caption) > CAPTION_MAX then error("post caption over Telegram's limit", 3) end
+  return caption
+end
+
+-- sendPhoto of our own photo (media = {key=, path=}) with a rendered post
+-- caption. Returns the Message (its message_id is kept), or nil, err, code.
+function M.post(chat_id, media, caption, markup)
+  return tg().send_photo({ chat_id = chat_id, parse_mode = "HTML" }, media,
+    opts_for("caption", post_caption(caption), markup, true))
+end
+
+-- editMessageCaption of a post with a newly rendered caption; unchanged
+-- counts as success.
+function M.post_caption(chat_id, message_id, caption, markup)
+  local res, err, code = tg().send("editMessageCaption",
+    { chat_id = chat_id, message_id = message_id, parse_mode = "HTML" },
+    opts_for("caption", post_caption(caption), markup, true))
+  if res or not_modified(err) then return res or true end
+  return nil, err, code
+end
+
 -- editMessageText; an unchanged message counts as success (the customer
 -- pressed the same button twice). quiet: as for M.send.
 function M.edit(lang, chat_id, message_id, text, markup, quiet)

@@ -43,8 +43,8 @@ local M = {}
 --               fetched in one round trip before on_input is asked
 -- An entry is { fn = function(ctx, args_or_rest), role = "florist"|...,
 -- any_lang = true }. Names must not collide: checked when this file loads.
-local FEATURES = { "bot.csv_upload", "bot.checkout", "bot.cart", "bot.constructor", "bot.orders", "bot.staff_orders", "bot.assign", "bot.pay",
-                   "bot.payments_report", "bot.inventory" }
+local FEATURES = { "bot.csv_upload", "bot.checkout", "bot.cart", "bot.constructor", "bot.orders", "bot.staff_orders",
+                   "bot.assign", "bot.pay", "bot.payments_report", "bot.inventory", "bot.channel" }
 
 local NO_LANG = { any_lang = true }
 

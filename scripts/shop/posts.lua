@@ -4,7 +4,7 @@
 --   local posts = require "shop.posts"
 --   posts.names()                             --> { "product", ... }
 --   posts.render("product", p, "ru", { date = "2026-03-08" })
---     --> "<b>Розы &amp; …</b>…" (Telegram HTML), or nil, reason
+--     --> "<b>Розы &amp; …</b>…" (Telegram HTML), or nil, reason[, "too_long", length]
 --   posts.check()                             --> true | false, reason
 --
 -- p is a product as shop/catalog.lua holds it (or a template's sample).
@@ -133,7 +133,8 @@ end
 -- =======================================================================
 
 -- The caption of template `name` for product p in lang: Telegram HTML, or
--- nil and why. o.date: the post's day, "YYYY-MM-DD" (default: the shop's
+-- nil and why (and, when only the length is wrong, "too_long" and the
+-- length, so the marketer can be told in words). o.date: the post's day, "YYYY-MM-DD" (default: the shop's
 -- today, rules/slots.lua).
 function M.render(name, p, lang, o)
   if not i18n.valid(lang) then return nil, "unsupported language " .. tostring(lang) end
@@ -148,7 +149,7 @@ function M.render(name, p, lang, o)
   local len = html.length(s)
   if len > M.CAPTION_MAX then
     return nil, ("%s: %s: the caption of %s is %d characters, Telegram allows %d; shorten the template or the text")
-      :format(file_of(name), lang, tostring(p.code or p.id or "the product"), len, M.CAPTION_MAX)
+      :format(file_of(name), lang, tostring(p.code or p.id or "the product"), len, M.CAPTION_MAX), "too_long", len
   end
   return s
 end
