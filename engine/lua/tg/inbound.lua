@@ -25,10 +25,12 @@
 -- a SIGKILL a chat is picked up again within ~5 s, while a slow handler in a
 -- live process keeps its chat however long it runs.
 --
--- Waking up: the process that queues an update starts that chat's worker at
--- once (no polling on the hot path). The sweeper (every 200 ms) only looks
--- for chats whose head has waited over a second: work queued by a process
--- that died, or by one whose worker could not take the lock at that moment.
+-- Waking up: the process that queues a chat's only update starts that
+-- chat's worker at once (no polling on the hot path); an update queued
+-- behind others is reached by the worker already on that chat. The sweeper
+-- (every 200 ms) only looks for chats whose head has waited over a second:
+-- work left by a process that died (taken once its heartbeat is gone,
+-- oldest head first), or by a generation that was retired.
 local redis = require "redis"
 local engine = require "engine"
 local timer = require "timer"
@@ -316,7 +318,8 @@ end
 -- Queues updates (an array) in Redis. texts (optional): each update's JSON
 -- text as it arrived, stored instead of encoding the table again. Returns
 -- an array of results (1 or "L" = queued now, "q" = queued before, "d" =
--- handled before), or nil, err. Starts the workers of the chats concerned.
+-- handled before), or nil, err. Starts the worker of each chat whose lock
+-- it took ("L").
 function M.enqueue(updates, texts)
   if #updates == 0 then return {} end
   local args = { keys.prefix(), math.floor(timer.now() * 1000), M.SEEN_TTL, owner }
@@ -333,9 +336,14 @@ function M.enqueue(updates, texts)
   end
   local r, err, code = enqueue:eval(nil, args)
   if not r then return nil, err, code end
+  -- Only a chat whose lock came with its update is started here. An
+  -- update queued behind others has a worker already (here, or in another
+  -- process, which goes on to it through `done`), or its chat's worker
+  -- died holding the lock: then the sweeper takes the chat once the holder
+  -- is gone, oldest head first. Starting it here instead served first the
+  -- chats whose customers happened to write again after an outage.
   for i, v in ipairs(r) do
-    if v == "L" then M.kick(chats[i], updates[i])
-    elseif v ~= "d" then M.kick(chats[i]) end
+    if v == "L" then M.kick(chats[i], updates[i]) end
   end
   return r
 end
