@@ -11,13 +11,16 @@ local range = require "shop.reports.range"
 
 local M = {}
 
-local SQL = "WITH " .. range.BOUNDS .. [[
-  SELECT count(*)::bigint AS sales,
-         (count(*) FILTER (WHERE EXISTS (
-            SELECT 1 FROM inventory_log c
-             WHERE c.product_id = s.product_id AND c.reason = 'correction'
-               AND c.created_at > s.created_at AND c.created_at < b.hi)))::bigint AS corrected
+-- A sale is corrected when its product's last correction within the
+-- range came after it (one pass over the range's corrections, not one
+-- look-up per sale).
+local SQL = "WITH " .. range.BOUNDS .. [[,
+  last AS (SELECT c.product_id, max(c.created_at) AS at
+             FROM inventory_log c JOIN b ON c.created_at >= b.lo AND c.created_at < b.hi
+            WHERE c.reason = 'correction' GROUP BY c.product_id)
+  SELECT count(*)::bigint AS sales, (count(*) FILTER (WHERE l.at > s.created_at))::bigint AS corrected
     FROM inventory_log s JOIN b ON s.created_at >= b.lo AND s.created_at < b.hi
+    LEFT JOIN last l ON l.product_id = s.product_id
    WHERE s.reason = 'sale']]
 
 -- { sales, corrected, clean, percent (nil without sales), target, within }
