@@ -1,5 +1,6 @@
 -- scripts/shop/reports/metrics.lua — today's figures (the shop's day so
 -- far) as gauges on /metrics, refreshed by a timer (bot/init.lua).
+local engine = require "engine"
 local reports = require "shop.reports"
 
 local M = {}
@@ -28,7 +29,7 @@ function M.publish(now)
   for _, kind in ipairs { "wilted", "broken", "unsold", "other" } do
     local units = 0
     for _, l in ipairs(f.losses) do if l.kind == kind then units = l.units end end
-    engine.gauge("guldasta_report_losses_units", { kind = kind }, units)
+    engine.gauge("guldasta_report_losses_units", ('kind="%s"'):format(kind), units)
   end
   return f
 end
