@@ -26,6 +26,7 @@ typedef struct config {
   const char *click_service_id, *click_merchant_id, *click_secret_key, *click_merchant_user_id;
   const char *shop_tz;
   int reservation_ttl;
+  int report_hour;             /* REPORT_HOUR: hour of the owner's daily summary, shop time, default 21 */
   int log_level;               /* 0 debug, 1 info, 2 warn, 3 error */
   int pg_pool_size;            /* PG_POOL_SIZE, default 8 */
   const char *ssl_cert_file;   /* SSL_CERT_FILE: the CA bundle HTTPS trusts; NULL = the system's */

@@ -48,6 +48,8 @@ int eng_open_config(lua_State *L) {
   set_str(L, "shop_tz", c->shop_tz);
   lua_pushinteger(L, c->reservation_ttl);
   lua_setfield(L, -2, "reservation_ttl");
+  lua_pushinteger(L, c->report_hour);
+  lua_setfield(L, -2, "report_hour");
   lua_pushinteger(L, c->pg_pool_size);
   lua_setfield(L, -2, "pg_pool_size");
   lua_pushinteger(L, c->tg_global_rate);

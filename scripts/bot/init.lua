@@ -42,6 +42,16 @@ function M.install()
   local channel = require "bot.channel"
   require("timer").after(1, channel.tick)
   require("timer").every(rules.channel.CHECK_SECONDS, channel.tick)
+  -- the owner's daily summary once REPORT_HOUR has come (one process of
+  -- any number sends it; a process back later that day still does), and
+  -- today's figures on /metrics
+  local report = require "bot.report"
+  local function summary() report.tick() end
+  require("timer").after(3, summary)
+  require("timer").every(rules.reports.CHECK_SECONDS, summary)
+  local function figures() require("shop.reports.metrics").publish() end
+  require("timer").after(4, figures)
+  require("timer").every(rules.reports.METRICS_SECONDS, figures)
   local every = math.max(1, math.min(rules.orders.NOTICE_RETRY_SECONDS, rules.payments.HOLD_MINUTES * 60 / 4))
   require("timer").every(every, function()
     local payments = require "shop.payments"

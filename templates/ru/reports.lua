@@ -1,0 +1,25 @@
+-- templates/ru/reports.lua — section `reports`: the owner's daily summary
+-- and /report (scripts/bot/report.lua). Keys must match templates/uz/reports.lua.
+return {
+  title_day = "📊 Итоги дня {date}",
+  title_range = "📊 Отчёт за {from} — {to}",
+  totals = "Заказов: {orders}, выручка: {revenue}, средний чек: {average}. Доставлено: {delivered}.",
+  top_title = "Чаще всего покупали:",
+  top_line = "{n}. {name} — {units} шт., {revenue}",
+  top_none = "Продаж не было.",
+  losses_title = "Списано (потери):",
+  losses_line = "{kind}: {units} шт., по цене продажи {value}",
+  losses_none = "Потерь не было.",
+  low_title = "Ниже порога сейчас: {count}",
+  low_line = "{name} ({code}): {on_hand} при пороге {threshold}",
+  low_more = "…и ещё {count}",
+  low_none = "Все товары выше порога.",
+  accept = "От заказа до принятия: медиана {median}, дольше всех {worst} (заказ №{order}); принято {count}.",
+  accept_none = "Принятых заказов нет.",
+  clean_ok = "✅ Списано без поправок: {percent}% ({clean} из {sales}), цель — больше {target}%.",
+  clean_low = "⚠️ Списано без поправок: {percent}% ({clean} из {sales}), цель — больше {target}%.",
+  clean_none = "Продаж со списанием не было.",
+  minutes = "{minutes} мин",
+  hours = "{hours} ч {minutes} мин",
+  bad_range = "Не понял даты. Напишите /report, /report ГГГГ-ММ-ДД или /report С ПО (ГГГГ-ММ-ДД, не больше {max} дней).",
+}

@@ -1,0 +1,25 @@
+-- templates/uz/reports.lua — section `reports`: the owner's daily summary
+-- and /report (scripts/bot/report.lua). Keys must match templates/ru/reports.lua.
+return {
+  title_day = "📊 {date} kun yakuni",
+  title_range = "📊 {from} — {to} hisoboti",
+  totals = "Buyurtmalar: {orders}, tushum: {revenue}, oʻrtacha chek: {average}. Yetkazildi: {delivered}.",
+  top_title = "Eng koʻp sotilganlar:",
+  top_line = "{n}. {name} — {units} dona, {revenue}",
+  top_none = "Sotuv boʻlmadi.",
+  losses_title = "Hisobdan chiqarildi (yoʻqotishlar):",
+  losses_line = "{kind}: {units} dona, sotuv narxida {value}",
+  losses_none = "Yoʻqotish boʻlmadi.",
+  low_title = "Hozir chegaradan past: {count}",
+  low_line = "{name} ({code}): {on_hand}, chegara {threshold}",
+  low_more = "…yana {count}",
+  low_none = "Hamma mahsulotlar chegaradan yuqori.",
+  accept = "Buyurtmadan qabulgacha: mediana {median}, eng uzogʻi {worst} (buyurtma №{order}); qabul qilindi {count}.",
+  accept_none = "Qabul qilingan buyurtma yoʻq.",
+  clean_ok = "✅ Tuzatishsiz hisobdan chiqarildi: {percent}% ({sales} tadan {clean}), maqsad — {target}% dan koʻp.",
+  clean_low = "⚠️ Tuzatishsiz hisobdan chiqarildi: {percent}% ({sales} tadan {clean}), maqsad — {target}% dan koʻp.",
+  clean_none = "Hisobdan chiqarilgan sotuv boʻlmadi.",
+  minutes = "{minutes} daq",
+  hours = "{hours} soat {minutes} daq",
+  bad_range = "Sanalarni tushunmadim. /report, /report YYYY-MM-DD yoki /report DAN GACHA deb yozing (YYYY-MM-DD, {max} kundan oshmasin).",
+}
