@@ -42,6 +42,12 @@ function M.install()
   local channel = require "bot.channel"
   require("timer").after(1, channel.tick)
   require("timer").every(rules.channel.CHECK_SECONDS, channel.tick)
+  -- feedback requests due (ASK_AFTER_DAYS after delivery), and those
+  -- missed while the engine was down, soon after start; each claimed by
+  -- one process (shop/feedback.lua); the NPS gauge on /metrics
+  local feedback = require "bot.feedback"
+  require("timer").after(2, feedback.tick)
+  require("timer").every(rules.feedback.CHECK_SECONDS, feedback.tick)
   local every = math.max(1, math.min(rules.orders.NOTICE_RETRY_SECONDS, rules.payments.HOLD_MINUTES * 60 / 4))
   require("timer").every(every, function()
     local payments = require "shop.payments"

@@ -44,7 +44,8 @@ local M = {}
 -- An entry is { fn = function(ctx, args_or_rest), role = "florist"|...,
 -- any_lang = true }. Names must not collide: checked when this file loads.
 local FEATURES = { "bot.csv_upload", "bot.checkout", "bot.cart", "bot.constructor", "bot.orders", "bot.staff_orders",
-                   "bot.assign", "bot.pay", "bot.payments_report", "bot.inventory", "bot.channel" }
+                   "bot.assign", "bot.pay", "bot.payments_report", "bot.inventory", "bot.channel",
+                   "bot.feedback" }
 
 local NO_LANG = { any_lang = true }
 
