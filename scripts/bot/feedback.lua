@@ -212,11 +212,19 @@ local function on_answer_text(ctx, k, id)
   return say(ctx, t(ctx.lang, "feedback.claim.answered", { claim = c.id }))
 end
 
-local function on_redo(ctx, args)
+-- A settling press (redo, refund): the claim after `step`, or nil when it
+-- was refused (the presser told why).
+local function settle(ctx, args, step)
   local id = claim_id(ctx, args)
-  if not id then return end
-  local c, why = claims.redo(id, ctx.user)
-  if not c then return say(ctx, refusal(ctx.lang, why)) end
+  if not id then return nil end
+  local c, why = step(id, ctx.user)
+  if not c then say(ctx, refusal(ctx.lang, why)) end
+  return c
+end
+
+local function on_redo(ctx, args)
+  local c = settle(ctx, args, claims.redo)
+  if not c then return end
   local chat = notify.chat(config.florist_chat_id)
   if chat then
     local lang = notify.staff_lang()
@@ -229,10 +237,8 @@ local function on_redo(ctx, args)
 end
 
 local function on_refund(ctx, args)
-  local id = claim_id(ctx, args)
-  if not id then return end
-  local c, why = claims.refund(id, ctx.user)
-  if not c then return say(ctx, refusal(ctx.lang, why)) end
+  local c = settle(ctx, args, claims.refund)
+  if not c then return end
   tell_customer(c, "feedback.claim.refund_customer", { id = c.order_id })
   return say(ctx, t(ctx.lang, "feedback.claim.refunded", { claim = c.id, price = listing.price(ctx.lang, c.total) }))
 end

@@ -27,6 +27,7 @@ local pg = require "pg"
 local rules = require "rules"
 local users = require "shop.users"
 local payments = require "shop.payments"
+local store = require "shop.flow.store"
 
 local M = {}
 
@@ -35,11 +36,7 @@ local function check(rows, err, code)
   return rows
 end
 
-local function plain(row)
-  if not row then return nil end
-  for k, v in pairs(row) do if v == pg.null then row[k] = nil end end
-  return row
-end
+local function plain(row) return row and store.plain(row) end
 
 local EVENT = [[INSERT INTO order_events (order_id, from_status, to_status, actor_id, note, noticed_at)
                 VALUES ($1, $2, $2, $3, $4, now())]]
