@@ -4,8 +4,9 @@
 # production (make bench-bot; make bench-peer).
 #
 # The driver is ../shared/bench/botbench.mjs (its README; the labels of a
-# cart line and of a page, callback "n", are not pressed: they answer
-# nothing visible): a fake Bot API
+# cart line and of a page, callback "n", and a card's close button, "x",
+# are not pressed: the first answers nothing, the second deletes the card,
+# which the driver does not count as a reply): a fake Bot API
 # that answers every method at once, and virtual users posting updates to a
 # bot's webhook and pressing the buttons it sent. With HTTPS it serves a
 # certificate of a private CA (tools/tls_test_ca.sh); the engine trusts it
@@ -146,7 +147,7 @@ run() {
     fi
     node "$shared/botbench.mjs" --webhook "http://127.0.0.1:$port/telegram/webhook" \
         --secret bench-secret --api-port "$api_port" --users "$users" --seconds "$secs" \
-        --rate "$rate" --skip-buttons n --wait-ready "${BENCH_PEER_READY:-3000}" --pids "$bot_pid" \
+        --rate "$rate" --skip-buttons n,x --wait-ready "${BENCH_PEER_READY:-3000}" --pids "$bot_pid" \
         "${tls[@]}" ${BENCH_PEER_DRIVER_ARGS:-} > "$json" 2>> "$log" &
     driver_pid=$!
     wait "$driver_pid" || true

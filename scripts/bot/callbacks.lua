@@ -31,6 +31,8 @@ M.PREFIXES = {
   iv   = "a stock operation in progress: iv:p:<product_id> (item picked), iv:k:<kind> (loss kind), iv:s (skip), iv:x (stop)",
   up   = "a CSV sent to the bot: up:a:<token> (apply that file), up:x (drop it)",
   cp   = "a channel post's preview: cp:ok:<id> (publish or schedule), cp:x:<id> (cancel)",
+  fb   = "the score after delivery: fb:<feedback id>:<0..10>, fb:<feedback id>:n (no comment)",
+  cl   = "open a claim on a delivered order: cl:<order id> (from my orders)",
   s    = "staff: s:<action>:...; every action behind it checks the presser's role",
 }
 

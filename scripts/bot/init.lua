@@ -52,6 +52,12 @@ function M.install()
   local function figures() require("shop.reports.metrics").publish() end
   require("timer").after(4, figures)
   require("timer").every(rules.reports.METRICS_SECONDS, figures)
+  -- feedback requests due (ASK_AFTER_DAYS after delivery), and those
+  -- missed while the engine was down, soon after start; each claimed by
+  -- one process (shop/feedback.lua); the NPS gauge on /metrics
+  local feedback = require "bot.feedback"
+  require("timer").after(2, feedback.tick)
+  require("timer").every(rules.feedback.CHECK_SECONDS, feedback.tick)
   local every = math.max(1, math.min(rules.orders.NOTICE_RETRY_SECONDS, rules.payments.HOLD_MINUTES * 60 / 4))
   require("timer").every(every, function()
     local payments = require "shop.payments"

@@ -10,6 +10,8 @@
 --                order's money is then owed back, shop/payments/refunds.lua)
 --   u:cm:<id>    comment on the bouquet photo: the next text is forwarded
 --                to the florists (await_comment:<tg_id> in Redis)
+-- A delivered order within rules.feedback.CLAIM_WINDOW_HOURS also shows
+-- the claim button (cl:<id>, bot/feedback.lua).
 --
 -- An order that is not the presser's is "not found", whatever its number.
 local i18n = require "i18n"
@@ -26,6 +28,7 @@ local flow = require "shop.order_flow"
 local texts = require "bot.order_texts"
 local notify = require "bot.order_notices"
 local pay = require "bot.pay"
+local feedback = require "bot.feedback"
 
 local M = {}
 
@@ -85,6 +88,8 @@ local function details(ctx, id, lead)
   if flow.BEFORE_FLORIST[o.status] then
     extra[#extra + 1] = { keyboard.button(t(ctx, "orders.cancel"), keyboard.cb("u", "cx", o.id)) }
   end
+  -- a claim, within its window after delivery (bot/feedback.lua)
+  extra[#extra + 1] = feedback.claim_row(ctx, o)
   if o.payment_status == "refund_pending" then lead = lead and i18n.join({ lead, t(ctx, "payments.pay.refund_owed") }, "\n")
     or t(ctx, "payments.pay.refund_owed") end
   local text = details_text(ctx, o)

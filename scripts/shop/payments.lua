@@ -18,6 +18,9 @@
 --   payments.news_sweep()     failed attempts' news still owed, delivered (news.lua:
 --                             the event "payment.failed" { order =, provider =, reason = })
 --   payments.settle_refund(order_id, user_id), payments.refunds_open()   refunds owed (refunds.lua)
+--   payments.owe_order(tx, order_id, reason) -> id | nil   in the caller's transaction, the
+--                             order's money owed back (its performed payment's provider, or
+--                             its payment method; a claim's refund, a cancellation's)
 --   payments.csv(from, to) -> text, rows | nil, why            the accountant's CSV (export.lua)
 --   payments.publish_rate()   the failure rate of the last 24 h on /metrics (rate.lua)
 --
@@ -47,6 +50,7 @@ return {
   owner_notices_sweep = require("shop.payments.owner_notices").sweep,
   settle_refund = require("shop.payments.refunds").settle,
   refunds_open = require("shop.payments.refunds").open,
+  owe_order = require("shop.payments.refunds").owe_on_cancel,
   csv = require("shop.payments.export").csv,
   valid_date = require("shop.payments.export").valid_date,
   publish_rate = require("shop.payments.rate").publish,

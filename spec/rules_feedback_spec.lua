@@ -1,0 +1,27 @@
+-- spec/rules_feedback_spec.lua — rules/feedback.lua, runnable alone:
+--   build/asan/guldasta-dev run spec/runner.lua spec/rules_feedback_spec.lua
+local feedback = require("rules").feedback
+
+describe("rules/feedback.lua", function()
+  it("asks a week after delivery and skips a request two weeks late", function()
+    assert.equal(7, feedback.ASK_AFTER_DAYS)
+    assert.is_true(feedback.ASK_UNTIL_DAYS > feedback.ASK_AFTER_DAYS)
+  end)
+  it("splits scores into NPS bands: 9-10 promoters, 0-6 detractors", function()
+    assert.equal("detractor", feedback.kind(0))
+    assert.equal("detractor", feedback.kind(6))
+    assert.equal("passive", feedback.kind(7))
+    assert.equal("passive", feedback.kind(8))
+    assert.equal("promoter", feedback.kind(9))
+    assert.equal("promoter", feedback.kind(10))
+  end)
+  it("opens a claim within 24 hours of delivery, not after", function()
+    assert.equal(24, feedback.CLAIM_WINDOW_HOURS)
+    assert.is_true(feedback.claim_open(0))
+    assert.is_true(feedback.claim_open(23.9))
+    assert.is_false(feedback.claim_open(24.1))
+  end)
+  it("passes its own selfcheck", function()
+    assert.is_true(feedback.selfcheck())
+  end)
+end)
