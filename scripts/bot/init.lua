@@ -52,6 +52,13 @@ function M.install()
   local function figures() require("shop.reports.metrics").publish() end
   require("timer").after(4, figures)
   require("timer").every(rules.reports.METRICS_SECONDS, figures)
+  -- the lots near the end of their vase life, to the florists' chat once
+  -- per day from LOTS_HOUR (one process of any number sends it; a process
+  -- back later that day still does: shop/inventory/ageing.lua)
+  local ageing = require "shop.inventory.ageing"
+  local function lots_list() ageing.tick() end
+  require("timer").after(6, lots_list)
+  require("timer").every(rules.inventory.LOTS_CHECK_SECONDS, lots_list)
   -- feedback requests due (ASK_AFTER_DAYS after delivery), and those
   -- missed while the engine was down, soon after start; each claimed by
   -- one process (shop/feedback.lua); the NPS gauge on /metrics

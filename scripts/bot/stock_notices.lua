@@ -2,7 +2,9 @@
 -- an item gone below its alert threshold (the event "stock.low", to the
 -- florists' chat and the owner's), a large correction proposed (to the
 -- owner's chat, with [Approve] [Reject]: s:ca:<id>, s:cr:<id>, handled by
--- bot/inventory.lua) and its decision (to the proposer, privately).
+-- bot/inventory.lua) and its decision (to the proposer, privately), and
+-- the day's lots near the end of their vase life ("stock.lots_ageing", to
+-- the florists' chat).
 --
 -- All in rules.orders.STAFF_LANG but the proposer's news, which is in
 -- their own language. A message Telegram refuses is logged; the alert's
@@ -11,6 +13,7 @@
 local i18n = require "i18n"
 local log = require "log"
 local config = require "config"
+local rules = require "rules"
 local keyboard = require "bot.keyboard"
 local out = require "bot.out"
 local notify = require "bot.order_notices"
@@ -47,6 +50,43 @@ function M.low(e)
     end
   end
   return sent
+end
+
+-- {======================================================================
+-- Lots near the end of their vase life
+-- =======================================================================
+
+local function left_text(lang, left)
+  if left > 0 then return i18n.t(lang, "stock.lots.left", { days = left }) end
+  if left == 0 then return i18n.t(lang, "stock.lots.last") end
+  return i18n.t(lang, "stock.lots.over", { days = -left })
+end
+
+function M.lots_text(lang, e)
+  local parts = { i18n.t(lang, "stock.lots.title", { date = e.day, count = #e.lots }) }
+  for i, l in ipairs(e.lots) do
+    if i > rules.inventory.LOTS_LINES then
+      parts[#parts + 1] = i18n.t(lang, "stock.lots.more", { count = #e.lots - rules.inventory.LOTS_LINES })
+      break
+    end
+    parts[#parts + 1] = i18n.t(lang, "stock.lots.line", { name = name(lang, l), code = code_of(l),
+      remaining = l.remaining, arrived = l.arrived_on, left = left_text(lang, l.left) })
+  end
+  return i18n.join(parts, "\n")
+end
+
+-- The day's list to the florists' chat. False when it did not go out, so
+-- the job releases the day and the next check sends it again.
+function M.lots(e)
+  local chat = notify.chat(config.florist_chat_id)
+  if not chat then return false end
+  local lang = notify.staff_lang()
+  local ok, err, code = out.send(lang, chat, M.lots_text(lang, e), nil, true)
+  if not ok then
+    log.info("lots list not delivered", { chat = chat, err = tostring(err), code = code })
+    return false
+  end
+  return true
 end
 
 -- {======================================================================
@@ -93,6 +133,7 @@ function M.subscribe()
   events.on("stock.low", "bot", M.low)
   events.on("stock.correction_proposed", "bot", proposed)
   events.on("stock.correction_decided", "bot", decided)
+  events.on("stock.lots_ageing", "bot", M.lots)
 end
 
 return M

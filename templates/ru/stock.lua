@@ -79,6 +79,14 @@ return {
   },
 
   low = "⚠️ Заканчивается {name} ({code}): свободно {available}, порог {threshold} (на складе {on_hand}).",
+  lots = {
+    title = "🥀 Стареющие партии на {date}: {count}. Пустите их в композиции или со скидкой.",
+    line = "• {name} ({code}): {remaining} шт., пришли {arrived}, {left}",
+    more = "…и ещё {count}.",
+    left = "осталось дней: {days}",
+    last = "последний день",
+    over = "срок вышел {days} дн. назад",
+  },
   proposal = "📝 Поправка №{id}: {name} ({code}), {delta}.\nПредложил(а): {who}. Пояснение: {note}",
 
   decided = {

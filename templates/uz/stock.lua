@@ -77,6 +77,14 @@ return {
   },
 
   low = "⚠️ {name} ({code}) tugayapti: boʻsh {available}, chegara {threshold} (omborda {on_hand}).",
+  lots = {
+    title = "🥀 {date} holatiga eskirayotgan partiyalar: {count}. Ularni kompozitsiyalarga yoki chegirma bilan sotuvga qoʻying.",
+    line = "• {name} ({code}): {remaining} dona, kelgan sana {arrived}, {left}",
+    more = "…va yana {count} ta.",
+    left = "qolgan kunlar: {days}",
+    last = "oxirgi kun",
+    over = "muddati {days} kun oldin tugagan",
+  },
   proposal = "📝 №{id} tuzatish: {name} ({code}), {delta}.\nTaklif qildi: {who}. Izoh: {note}",
 
   decided = {

@@ -4,6 +4,7 @@
 -- Every function that changes data takes `tx` (a pg transaction): the
 -- caller, scripts/shop/order_flow.lua, decides what goes in one commit.
 local pg = require "pg"
+local lots = require "shop.inventory.lots"
 
 local M = {}
 
@@ -130,7 +131,8 @@ local LOG = [[
   INSERT INTO inventory_log (product_id, delta, reason, order_id, actor_id, note)
   SELECT x.pid, x.delta, $3, $4, $5, $6 FROM unnest($1::bigint[], $2::int[]) AS x(pid, delta)]]
 
--- Writes the order's parts off. Returns { [product_id] = on_hand after },
+-- Writes the order's parts off, each from its oldest lots first
+-- (shop/inventory/lots.lua). Returns { [product_id] = on_hand after },
 -- or nil, the product short of stock ({name_ru=, name_uz=}): the caller
 -- rolls back.
 function M.write_off(tx, order_id, actor_id)
@@ -140,6 +142,7 @@ function M.write_off(tx, order_id, actor_id)
     local rows = check(tx:query(TAKE, p.product_id, p.n))
     if not rows[1] then return nil, { name_ru = p.name_ru, name_uz = p.name_uz } end
     on_hand[p.product_id] = rows[1].on_hand
+    lots.move(tx, p.product_id, rows[1].on_hand + p.n, -p.n)
     ids[#ids + 1], deltas[#deltas + 1] = p.product_id, -p.n
   end
   if ids[1] then
@@ -160,7 +163,8 @@ local HELD = [[
 
 -- Settles the stock of a cancelled order, as rules/orders.lua's
 -- cancellation policy says (`how`):
---   "return"   what the order took goes back on hand, with 'return' rows;
+--   "return"   what the order took goes back on hand (into the newest
+--              lot), with 'return' rows;
 --   "loss"     the stems are in a bouquet now: the sale is reversed
 --              ('sale' rows of the opposite sign) and the same stems are
 --              booked as 'loss', so on hand does not move;
@@ -187,6 +191,7 @@ function M.give_back(tx, order_id, actor_id, note, how)
     local rows = check(tx:query(PUT_BACK, pid, counts[i]))
     if rows[1] then
       on_hand[pid] = rows[1].on_hand
+      lots.move(tx, pid, rows[1].on_hand - counts[i], counts[i], "back")
       back[#back + 1], deltas[#deltas + 1] = pid, counts[i]
     end
   end

@@ -8,7 +8,8 @@
 --       checked (never below zero, never below what carts and orders
 --       reserve), on_hand set, the inventory_log row written (entry:
 --       reason, actor_id, note, correction_id, unit_cost, supplier,
---       invoice_file_id, loss_kind) and the Redis mirror that reservations
+--       invoice_file_id, loss_kind), the lots moved (shop/inventory/lots.lua:
+--       more is a lot dated today, less leaves the oldest first) and the Redis mirror that reservations
 --       read set to the new figure. A refusal raises { refused = key,
 --       params = } (move.run turns it into nil, key, params).
 --   move.run(fn, ...) -> fn's result | nil, reason_key, params
@@ -25,6 +26,7 @@ local users = require "shop.users"
 local stock = require "shop.stock"
 local store = require "shop.inventory.store"
 local alerts = require "shop.inventory.alerts"
+local lots = require "shop.inventory.lots"
 
 local M = {}
 
@@ -66,6 +68,7 @@ function M.apply(tx, product_id, delta, entry, touched)
                                              count = -delta, free = math.max(0, p.on_hand - reserved) })
   end
   local log_id = store.write(tx, p.id, after, delta, entry)
+  lots.move(tx, p.id, p.on_hand, delta, "new")
   return { product_id = p.id, code = p.code, name = name_of(p), on_hand = after, delta = delta, log_id = log_id }
 end
 
