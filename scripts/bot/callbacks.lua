@@ -33,6 +33,7 @@ M.PREFIXES = {
   cp   = "a channel post's preview: cp:ok:<id> (publish or schedule), cp:x:<id> (cancel)",
   fb   = "the score after delivery: fb:<feedback id>:<0..10>, fb:<feedback id>:n (no comment)",
   cl   = "open a claim on a delivered order: cl:<order id> (from my orders)",
+  rm   = "a reminder next year: rm:i:<order id> (opt in), rm:o:<reminder id> (opt out), rm:r:<reminder id> (repeat the order)",
   s    = "staff: s:<action>:...; every action behind it checks the presser's role",
 }
 
