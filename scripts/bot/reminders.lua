@@ -11,9 +11,9 @@
 -- tick() is the reminders' job (a timer of bot/init.lua): each reminder
 -- due is claimed by one process and sent in the customer's language.
 local i18n = require "i18n"
-local log = require "log"
 local keyboard = require "bot.keyboard"
 local out = require "bot.out"
+local due_job = require "bot.due_job"
 local menu = require "bot.menu"
 local texts = require "bot.order_texts"
 local checkout = require "bot.checkout"
@@ -46,39 +46,18 @@ function M.row(ctx, o)
   return { keyboard.button(t(ctx.lang, "reminders.on_button"), keyboard.cb("rm", "i", o.id)) }
 end
 
--- A Telegram refusal that trying again will not change (the customer
--- blocked the bot, never started it): the reminder is done with.
-local function final(code) return code == 400 or code == 403 end
+local JOB = {
+  name = "reminder", due = function() return reminders.due() end, sent = reminders.sent, release = reminders.release,
+  message = function(lang, r)
+    return t(lang, "reminders.due", { occasion = texts.occasion(lang, r.occasion),
+      date = day_of(lang, r.remind_for), id = r.order_id }), keyboard.markup {
+      { keyboard.button(t(lang, "reminders.repeat"), keyboard.cb("rm", "r", r.id)) },
+      { keyboard.button(t(lang, "reminders.stop"), keyboard.cb("rm", "o", r.id)) },
+    }
+  end,
+}
 
-local function send(r)
-  local lang = i18n.valid(r.lang) and r.lang or i18n.DEFAULT_LANG
-  local text = t(lang, "reminders.due", { occasion = texts.occasion(lang, r.occasion),
-    date = day_of(lang, r.remind_for), id = r.order_id })
-  local markup = keyboard.markup {
-    { keyboard.button(t(lang, "reminders.repeat"), keyboard.cb("rm", "r", r.id)) },
-    { keyboard.button(t(lang, "reminders.stop"), keyboard.cb("rm", "o", r.id)) },
-  }
-  local msg, err, code = out.send(lang, r.tg_id, text, markup, true)
-  if msg or final(code) then
-    if not msg then log.info("reminder refused by Telegram", { reminder = r.id, code = code }) end
-    reminders.sent(r.id)
-  else
-    log.info("reminder not sent", { reminder = r.id, err = tostring(err), code = code })
-    reminders.release(r.id)
-  end
-end
-
-function M.tick()
-  local ok, rows = pcall(reminders.due)
-  if not ok then return log.warn("reminders: claiming failed", { err = tostring(rows) }) end
-  for _, r in ipairs(rows) do
-    local sent, err = pcall(send, r)
-    if not sent then
-      log.error("reminder raised", { reminder = r.id, err = tostring(err) })
-      pcall(reminders.release, r.id)
-    end
-  end
-end
+function M.tick() due_job.run(JOB) end
 
 local function say(ctx, text, rows)
   rows = rows or {}
