@@ -13,7 +13,14 @@ M.FIELDS = {
   landmark = { min = 2, max = 200 },   -- moʻljal / ориентир
 }
 
+-- How many earlier recipients (from the customer's own orders, newest
+-- first) the checkout's first step offers as one-tap buttons; 0 offers none.
+M.SAVED_RECIPIENTS = 3
+
 function M.selfcheck()
+  if math.type(M.SAVED_RECIPIENTS) ~= "integer" or M.SAVED_RECIPIENTS < 0 or M.SAVED_RECIPIENTS > 10 then
+    return false, "SAVED_RECIPIENTS needs an integer 0..10"
+  end
   for _, field in ipairs { "name", "address", "landmark" } do
     local f = M.FIELDS[field]
     if type(f) ~= "table" or math.type(f.min) ~= "integer" or math.type(f.max) ~= "integer"

@@ -225,6 +225,56 @@ describe("checkout", function()
     end, 10, "the florists' post")
   end)
 
+  it("offers a returning customer their earlier recipients, and places the order with the one picked", function()
+    local u, uid, m = customer("ru")
+    -- no earlier order: no recipient to offer
+    assert.is_nil(data_button(m, "o:nm:R:"))
+    local ofx = require "support.orders"
+    local me = { id = uid }
+    local old = ofx.order { customer = me, items = { { fx.rose, 1 } }, recipient_name = "Малика",
+      recipient_phone = "+998901112233", address = "ул. Мустакиллик, 5", landmark = "у рынка" }
+    local newer = ofx.order { customer = me, items = { { fx.rose, 1 } }, recipient_name = "Гулнора",
+      recipient_phone = "+998935556677", address = "Пиридастгир, 40, кв. 2", landmark = "за мечетью" }
+    -- the same recipient again, later: one button, named by the latest order
+    local again = ofx.order { customer = me, items = { { fx.rose, 1 } }, recipient_name = "Малика",
+      recipient_phone = "+998901112233", address = "ул. Мустакиллик, 5", landmark = "у рынка" }
+    -- someone else's order is never offered
+    local other = ofx.customer {}
+    local theirs = ofx.order { customer = other, items = { { fx.rose, 1 } }, recipient_name = "Чужой" }
+    customers[#customers + 1] = other.id   -- its order goes at teardown
+    -- a name too short: the question again, with the recipients now
+    u:send("Я")
+    m = u:wait_message(bot.says(T("ru", "checkout.recipients.pick")), 10)
+    local picks = {}
+    for _, btn in ipairs(bot.buttons(m)) do
+      if btn.callback_data and btn.callback_data:find("^o:nm:R:") then
+        assert.truthy(#btn.callback_data <= 64)
+        picks[#picks + 1] = { btn.callback_data, btn.text }
+      end
+    end
+    assert.are.same({
+      { "o:nm:R:" .. again, T("ru", "checkout.recipients.button", { name = "Малика", address = "ул. Мустакиллик, 5" }) },
+      { "o:nm:R:" .. newer, T("ru", "checkout.recipients.button", { name = "Гулнора", address = "Пиридастгир, 40, кв. 2" }) },
+    }, picks)
+    -- a forged id (a client that rewrote a button to someone else's order) fills nothing
+    local shown = b.emu.chats[m.chat.id].by_id[m.message_id]
+    shown.reply_markup.inline_keyboard[1][1].callback_data = "o:nm:R:" .. theirs
+    u:press(m, "o:nm:R:" .. theirs)
+    m = u:wait_message(bot.says(T("ru", "checkout.recipients.pick")), 10)
+    assert.is_nil(state_of(uid).name)
+    u:press(m, "o:nm:R:" .. newer)
+    m = says(u, "ru", "checkout.location.ask")
+    assert.truthy(bot.body(m):find(T("ru", "checkout.recipients.picked",
+      { name = "Гулнора", phone = "+998 93 555 66 77" }), 1, true))
+    u:share_location(SHOP.lat, SHOP.lon)
+    m = from_date(u, "ru", says(u, "ru", "checkout.date.ask"))
+    bot.press(u, m, T("ru", "checkout.confirm.button"))
+    local id = placed(u, "ru")
+    local o = pg.query("SELECT recipient_name, recipient_phone, address, landmark, zone FROM orders WHERE id = $1", id)[1]
+    assert.are.same({ "Гулнора", "+998935556677", "Пиридастгир, 40, кв. 2", "за мечетью", "Z1" },
+      { o.recipient_name, o.recipient_phone, o.address, o.landmark, o.zone })
+  end)
+
   it("takes an Uzbek customer through a district, their own contact and a promo code", function()
     local u, uid, m = customer("uz")
     u:send("Aziza opa")

@@ -25,7 +25,7 @@ M.PREFIXES = {
   a    = "add a product to the cart: a:<id>",
   k    = "the cart and its editing: k[:<action>:<line>]",
   b    = "the bouquet constructor: b[:<step>:...]",
-  o    = "the checkout: o:<step>:<action>[:<arg>], o:start, o:x, o:ok:<token>",
+  o    = "the checkout: o:<step>:<action>[:<arg>] (o:nm:R:<order id>: an earlier recipient), o:start, o:x, o:ok:<token>",
   u    = "my orders: u[:<action>:<id>]",
   y    = "paying an order online: y:c:<id> (cash instead), y:p:<id> (the pay buttons)",
   iv   = "a stock operation in progress: iv:p:<product_id> (item picked), iv:k:<kind> (loss kind), iv:s (skip), iv:x (stop)",
@@ -33,6 +33,7 @@ M.PREFIXES = {
   cp   = "a channel post's preview: cp:ok:<id> (publish or schedule), cp:x:<id> (cancel)",
   fb   = "the score after delivery: fb:<feedback id>:<0..10>, fb:<feedback id>:n (no comment)",
   cl   = "open a claim on a delivered order: cl:<order id> (from my orders)",
+  rm   = "a reminder next year: rm:i:<order id> (opt in), rm:o:<reminder id> (opt out), rm:r:<reminder id> (repeat the order)",
   s    = "staff: s:<action>:...; every action behind it checks the presser's role",
 }
 

@@ -27,6 +27,7 @@ local prefetch = require "bot.prefetch"
 local keyboard = require "bot.keyboard"
 local listing = require "bot.listing"
 local out = require "bot.out"
+local due_job = require "bot.due_job"
 local menu = require "bot.menu"
 local notify = require "bot.order_notices"
 local texts = require "bot.order_texts"
@@ -63,32 +64,13 @@ local function score_markup(lang, id)
   return keyboard.markup(rows)
 end
 
--- A Telegram refusal that trying again will not change (the customer
--- blocked the bot, never started it): the request is done with.
-local function final(code) return code == 400 or code == 403 end
-
-local function ask(r)
-  local lang = i18n.valid(r.lang) and r.lang or i18n.DEFAULT_LANG
-  local msg, err, code = out.send(lang, r.tg_id, t(lang, "feedback.ask", { id = r.order_id }), score_markup(lang, r.id), true)
-  if msg or final(code) then
-    if not msg then log.info("feedback request refused by Telegram", { order = r.order_id, code = code }) end
-    feedback.sent(r.id)
-  else
-    log.info("feedback request not sent", { order = r.order_id, err = tostring(err), code = code })
-    feedback.release(r.id)
-  end
-end
+local JOB = {
+  name = "feedback request", due = feedback.due, sent = feedback.sent, release = feedback.release,
+  message = function(lang, r) return t(lang, "feedback.ask", { id = r.order_id }), score_markup(lang, r.id) end,
+}
 
 function M.tick()
-  local ok, rows = pcall(feedback.due)
-  if not ok then return log.warn("feedback: claiming failed", { err = tostring(rows) }) end
-  for _, r in ipairs(rows) do
-    local sent, err = pcall(ask, r)
-    if not sent then
-      log.error("feedback request raised", { order = r.order_id, err = tostring(err) })
-      pcall(feedback.release, r.id)
-    end
-  end
+  due_job.run(JOB)
   pcall(feedback.publish)
 end
 

@@ -65,6 +65,13 @@ function M.install()
   local feedback = require "bot.feedback"
   require("timer").after(2, feedback.tick)
   require("timer").every(rules.feedback.CHECK_SECONDS, feedback.tick)
+  -- reminders due (DAYS_BEFORE the same date next year), and those missed
+  -- while the engine was down unless their date has passed (then
+  -- skipped), soon after start; each claimed by one process
+  -- (shop/reminders.lua)
+  local remind = require "bot.reminders"
+  require("timer").after(2, remind.tick)
+  require("timer").every(rules.reminders.CHECK_SECONDS, remind.tick)
   local every = math.max(1, math.min(rules.orders.NOTICE_RETRY_SECONDS, rules.payments.HOLD_MINUTES * 60 / 4))
   require("timer").every(every, function()
     local payments = require "shop.payments"

@@ -245,4 +245,6 @@ function M.reason(lang, key, params)
   return t(lang, key, vars)
 end
 
+M.occasion = occasion
+
 return M

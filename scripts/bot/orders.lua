@@ -29,6 +29,7 @@ local texts = require "bot.order_texts"
 local notify = require "bot.order_notices"
 local pay = require "bot.pay"
 local feedback = require "bot.feedback"
+local reminders = require "bot.reminders"
 
 local M = {}
 
@@ -90,6 +91,8 @@ local function details(ctx, id, lead)
   end
   -- a claim, within its window after delivery (bot/feedback.lua)
   extra[#extra + 1] = feedback.claim_row(ctx, o)
+  -- a reminder next year, for an order made for an occasion (bot/reminders.lua)
+  extra[#extra + 1] = reminders.row(ctx, o)
   if o.payment_status == "refund_pending" then lead = lead and i18n.join({ lead, t(ctx, "payments.pay.refund_owed") }, "\n")
     or t(ctx, "payments.pay.refund_owed") end
   local text = details_text(ctx, o)

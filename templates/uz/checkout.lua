@@ -25,6 +25,12 @@ return {
     many = "{window} ({count} ta joy qoldi)",
   },
 
+  recipients = {
+    pick = "Oldingi buyurtmalardagi oluvchini tanlang yoki yangisining ismini yozing.",
+    button = "👤 {name} — {address}",
+    picked = "👤 Oluvchi: {name}, {phone}",
+  },
+
   name = {
     ask = "Guldastani kimga yetkazamiz? Oluvchining ismini yozing.",
     me = "🙋 Bu men: {name}",

@@ -24,6 +24,7 @@ local view = require "bot.checkout.view"
 local state = require "bot.checkout.state"
 local phone = require "shop.phone"
 local users = require "shop.users"
+local recipients = require "shop.recipients"
 local slot_book = require "shop.slot_book"
 local promo = require "shop.promo"
 local cart = require "shop.cart"
@@ -112,18 +113,48 @@ end
 -- nm — the recipient's name
 -- =======================================================================
 
+-- A returning customer's earlier recipients (shop/recipients.lua), one
+-- button each, "o:nm:R:<order id>": the name and a short address. Typing a
+-- name is still "someone new".
+local function saved_rows(ctx)
+  local list = {}
+  for _, r in ipairs(recipients.recent(ctx.user.id)) do
+    list[#list + 1] = { button(ctx, "checkout.recipients.button", cb("o", "nm", "R", r.order_id),
+      { name = view.short(ctx, r.name, 20), address = view.short(ctx, r.address, 24) }) }
+  end
+  return list
+end
+
+-- A saved recipient picked: name, phone, address and landmark filled, on
+-- to the zone (or to the landmark, should that order have none).
+local function saved_pick(ctx, st, arg)
+  local id = arg and arg:match("^%d+$") and tonumber(arg)
+  local r = id and recipients.of_order(ctx.user.id, id)
+  if not r then return S.nm.show(ctx, st) end
+  st.name, st.phone, st.address, st.landmark = r.name, r.phone, r.address, r.landmark
+  return M.go(ctx, st, r.landmark and "lc" or "lm",
+    t(ctx, "checkout.recipients.picked", { name = r.name, phone = phone.display(r.phone) }))
+end
+
 S.nm = {
   show = function(ctx, st, lead)
     local me = ctx.user.name and { button(ctx, "checkout.name.me", cb("o", "nm", "me"),
       { name = view.short(ctx, ctx.user.name, 20) }) }
-    return view.screen(ctx, "nm", t(ctx, "checkout.name.ask"), rows(keep_row(ctx, "nm", st.name), me), lead)
+    local saved = saved_rows(ctx)
+    local body = t(ctx, "checkout.name.ask")
+    if #saved > 0 then body = { t(ctx, "checkout.recipients.pick"), body } end
+    local list = rows(keep_row(ctx, "nm", st.name))
+    for _, r in ipairs(saved) do list[#list + 1] = r end
+    if me then list[#list + 1] = me end
+    return view.screen(ctx, "nm", body, list, lead)
   end,
   text = text_step("name", "name"),
-  press = function(ctx, st, action)
+  press = function(ctx, st, action, arg)
     if action == "me" and ctx.user.name then
       st.name = view.short(ctx, ctx.user.name, limits().name.max)
       return M.next(ctx, st)
     end
+    if action == "R" then return saved_pick(ctx, st, arg) end
     if action == "k" and st.name then return M.next(ctx, st) end
     return S.nm.show(ctx, st)
   end,
