@@ -118,6 +118,22 @@ for prefix in pairs(CALLBACKS) do
   end
 end
 
+-- Every entry the router serves, read-only, for the role matrix spec: a
+-- list of { kind = "command"|"callback"|"staff", name =, role = } (role nil
+-- when anyone may), sorted by kind and name. Built from the same tables
+-- dispatch reads, so a new command cannot escape the walk.
+function M.entries()
+  local out = {}
+  for kind, t in pairs { command = COMMANDS, callback = CALLBACKS, staff = STAFF } do
+    for name, e in pairs(t) do out[#out + 1] = { kind = kind, name = name, role = e.role } end
+  end
+  table.sort(out, function(a, b)
+    if a.kind ~= b.kind then return a.kind < b.kind end
+    return a.name < b.name
+  end)
+  return out
+end
+
 -- {======================================================================
 -- Dispatch
 -- =======================================================================
