@@ -34,6 +34,7 @@ M.PREFIXES = {
   fb   = "the score after delivery: fb:<feedback id>:<0..10>, fb:<feedback id>:n (no comment)",
   cl   = "open a claim on a delivered order: cl:<order id> (from my orders)",
   rm   = "a reminder next year: rm:i:<order id> (opt in), rm:o:<reminder id> (opt out), rm:r:<reminder id> (repeat the order)",
+  pe   = "a product's editing (owner, manager): pe:f:<id>:<field>, pe:v:<id>, pe:a:<id>, pe:c:<id>, pe:m:<id>:<category id>, pe:p:<id>, pe:x",
   s    = "staff: s:<action>:...; every action behind it checks the presser's role",
 }
 

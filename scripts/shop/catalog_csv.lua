@@ -42,8 +42,10 @@ local REQUIRED_NEW = { "kind", "name_ru", "name_uz", "price_som" }
 local MAX_PRICE_SOM = 1000000000
 
 local SELECT = [[SELECT p.id, p.code, c.code AS category_code, p.kind, p.name_ru, p.name_uz, p.price,
-                        p.colour, p.occasions, p.tags, p.vip, p.active, p.mxik_code, p.package_code
+                        p.colour, p.occasions, p.tags, p.vip, p.active, p.mxik_code, p.package_code,
+                        p.description_ru, p.description_uz
                    FROM products p LEFT JOIN categories c ON c.id = p.category_id]]
+M.SELECT = SELECT
 
 local function check(rows, err, code)
   if not rows then error(("catalog csv: %s (%s)"):format(tostring(err), tostring(code)), 0) end
@@ -60,8 +62,10 @@ local function values(r)
     price_som = r.price // rules.money.TIYIN_PER_SOM, colour = nonnull(r.colour),
     occasions = table.concat(r.occasions, ","), tags = table.concat(r.tags, ","),
     vip = r.vip, active = r.active, mxik_code = nonnull(r.mxik_code), package_code = nonnull(r.package_code),
+    description_ru = nonnull(r.description_ru), description_uz = nonnull(r.description_uz),
   }
 end
+M.values = values
 
 function M.export()
   local out = { M.COLUMNS }
@@ -89,6 +93,10 @@ local function list(s)
 end
 
 -- One cell read as the field's value: value, or nil, refusal key, params.
+-- `categories` = { [code] = true }. Also the rule of one field typed in
+-- the bot (bot/product_admin.lua through shop/product_edit.lua), so both
+-- ways of editing refuse the same values. description_ru/_uz are not CSV
+-- columns; like colour, an empty value clears them.
 local function read(field, s, categories)
   s = trim(s)
   if field == "kind" then
@@ -120,8 +128,9 @@ local function read(field, s, categories)
     if not s:match("^%d+$") then return nil, "bad_package" end
     return s
   end
-  return s                                           -- colour
+  return s                                           -- colour, descriptions
 end
+M.read = read
 
 local function column_map(header)
   local at = {}
@@ -211,7 +220,10 @@ local function audit_json(t, fields)
   return json.encode(o)
 end
 
-local function write(tx, actor, r)
+-- Writes one planned change r (product_id, new, fields, before, after as
+-- plan() makes them) in transaction tx, with its audit_log row (`action`,
+-- 'catalog.import' by default).
+local function write(tx, actor, r, action)
   local a = r.after
   local cat = a.category_code
   local id = r.product_id
@@ -246,9 +258,12 @@ local function write(tx, actor, r)
       table.unpack(args, 1, #args)))
   end
   check(tx:query([[INSERT INTO audit_log (actor_id, action, entity, entity_id, before, after)
-                   VALUES ($1, 'catalog.import', 'products', $2, $3::jsonb, $4::jsonb)]],
-    cell(actor and actor.id), id, r.new and pg.null or audit_json(r.before, r.fields), audit_json(r.after, r.fields)))
+                   VALUES ($1, $5, 'products', $2, $3::jsonb, $4::jsonb)]],
+    cell(actor and actor.id), id, r.new and pg.null or audit_json(r.before, r.fields), audit_json(r.after, r.fields),
+    action or "catalog.import"))
+  return id
 end
+M.write = write
 
 function M.apply(actor, parsed)
   local results, totals, err = M.plan(parsed)
