@@ -27,11 +27,7 @@ describe("stock work in the bot", function()
   local b, emu, owner_id, ou
 
   setup(function()
-    owner_id = fx.tg_id()
-    b = fx.bot { owner = owner_id, env = { OWNER_CHAT_ID = tostring(owner_id) } }
-    emu = b.emu
-    fx.customer { tg_id = owner_id, lang = "ru", name = "Owner" }
-    ou = emu:user { id = owner_id, first_name = "Owner" }
+    b, emu, owner_id, ou = fx.owner_bot()
   end)
   teardown(function() if b then b.stop() end end)
 

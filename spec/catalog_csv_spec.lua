@@ -6,8 +6,6 @@
 -- refused; each change an audit_log row with before and after.
 local pg = require "pg"
 local proc = require "proc"
-local engine = require "engine"
-local config = require "config"
 local fs = require "fs"
 local crypto = require "crypto"
 local fx = require "support.orders"
@@ -16,10 +14,7 @@ local csv = require "lib.csv"
 local DIR = "/tmp/guldasta-spec-catalog-csv-" .. crypto.hex(crypto.random_bytes(4))
 local TAG = crypto.hex(crypto.random_bytes(3))
 
-local function run(...)
-  local r = assert(proc.run({ engine.executable(), "catalog", ... }, { cwd = config.root, timeout = 60 }))
-  return r.code, r.stdout, r.stderr
-end
+local run = require("support.cli").command("catalog")
 
 local function file(name, text)
   local path = DIR .. "/" .. name

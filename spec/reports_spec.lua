@@ -178,11 +178,8 @@ describe("reports", function()
     local b, emu, ou
 
     setup(function()
-      local owner_id = fx.tg_id()
-      b = fx.bot { owner = owner_id, env = { OWNER_CHAT_ID = tostring(owner_id) } }
-      emu = b.emu
-      fx.customer { tg_id = owner_id, lang = "ru", name = "Owner" }
-      ou = emu:user { id = owner_id, first_name = "Owner" }
+      local owner_bot, owner_emu, _, owner = fx.owner_bot()
+      b, emu, ou = owner_bot, owner_emu, owner
     end)
     teardown(function() if b then b.stop() end end)
 

@@ -7,8 +7,6 @@
 -- scripts/lib/csv.lua on its own.
 local pg = require "pg"
 local proc = require "proc"
-local engine = require "engine"
-local config = require "config"
 local fs = require "fs"
 local crypto = require "crypto"
 local fx = require "support.orders"
@@ -17,10 +15,7 @@ local csv = require "lib.csv"
 
 local DIR = "/tmp/guldasta-spec-csv-" .. crypto.hex(crypto.random_bytes(4))
 
-local function run(...)
-  local r = assert(proc.run({ engine.executable(), "stock", ... }, { cwd = config.root, timeout = 60 }))
-  return r.code, r.stdout, r.stderr
-end
+local run = require("support.cli").command("stock")
 
 local function file(name, text)
   local path = DIR .. "/" .. name

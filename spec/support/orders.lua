@@ -225,6 +225,19 @@ function M.bot(opts)
   end }
 end
 
+-- The whole bot (M.bot) with an owner who has a private chat with it, in
+-- Russian, the owner's chat being that chat. Returns b, emu, owner_id and
+-- the owner as an emulator user.
+function M.owner_bot(opts)
+  opts = opts or {}
+  local owner_id = M.tg_id()
+  local env = { OWNER_CHAT_ID = tostring(owner_id) }
+  for k, v in pairs(opts.env or {}) do env[k] = v end
+  local b = M.bot { owner = owner_id, env = env }
+  M.customer { tg_id = owner_id, lang = "ru", name = "Owner" }
+  return b, b.emu, owner_id, b.emu:user { id = owner_id, first_name = "Owner" }
+end
+
 function M.stop(emu)
   if emu then emu:stop() end
   if saved then
