@@ -56,6 +56,11 @@ M.SYNONYMS = {
   { "korobka", "quti" },
 }
 
+-- A product's photo sent to the bot (/product_new): at most this many
+-- bytes fetched (Telegram's own photos are well under it). The shop keeps
+-- it as its own file, as the seeded pictures are.
+M.PHOTO_MAX_BYTES = 10 * 1024 * 1024
+
 -- Which price range (index into PRICE_RANGES) a price falls in, or nil.
 function M.price_range(tiyin)
   for i, r in ipairs(M.PRICE_RANGES) do
@@ -67,6 +72,9 @@ end
 function M.selfcheck()
   if math.type(M.PAGE_SIZE) ~= "integer" or M.PAGE_SIZE < 1 or M.PAGE_SIZE > 20 then
     return false, "PAGE_SIZE must be 1..20"
+  end
+  if math.type(M.PHOTO_MAX_BYTES) ~= "integer" or M.PHOTO_MAX_BYTES < 1 then
+    return false, "PHOTO_MAX_BYTES must be a positive whole number"
   end
   local prev
   for i, r in ipairs(M.PRICE_RANGES) do

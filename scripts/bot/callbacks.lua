@@ -35,6 +35,8 @@ M.PREFIXES = {
   cl   = "open a claim on a delivered order: cl:<order id> (from my orders)",
   rm   = "a reminder next year: rm:i:<order id> (opt in), rm:o:<reminder id> (opt out), rm:r:<reminder id> (repeat the order)",
   pe   = "a product's editing (owner, manager): pe:f:<id>:<field>, pe:v:<id>, pe:a:<id>, pe:c:<id>, pe:m:<id>:<category id>, pe:p:<id>, pe:x",
+  pn   = "a new product, guided (owner, manager): pn:s:<step> (skip), pn:k:<step>:<kind>, pn:c:<step>:<category id>, pn:v:<step>:<1|0>, pn:ok (create), pn:x",
+  pc   = "the categories (owner, manager): pc:l, pc:o:<id>, pc:n (a new one), pc:r:<id>:<name_ru|name_uz>, pc:a:<id> (hide / show), pc:x",
   s    = "staff: s:<action>:...; every action behind it checks the presser's role",
 }
 

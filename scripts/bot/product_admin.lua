@@ -16,13 +16,9 @@
 -- engine process gets it. A lone "." clears an optional field (a message
 -- cannot be empty).
 local i18n = require "i18n"
-local json = require "json"
-local redis = require "redis"
-local rules = require "rules"
 local keyboard = require "bot.keyboard"
 local out = require "bot.out"
 local listing = require "bot.listing"
-local prefetch = require "bot.prefetch"
 local users = require "shop.users"
 local edit = require "shop.product_edit"
 
@@ -37,26 +33,15 @@ end
 -- The field waiting for a value
 -- =======================================================================
 
-local function state_key(user_id) return "pe:" .. user_id end
-
-local function must(res, err, code)
-  if res == nil then error(("product admin: redis: %s (%s)"):format(tostring(err), tostring(code)), 0) end
-  return res
-end
+local state = require("bot.await").new("pe")
 
 local function load(user_id)
-  local raw = must(prefetch.get(state_key(user_id)))
-  if raw == redis.null then return nil end
-  local st = json.decode(raw)
-  if type(st) ~= "table" or not math.tointeger(st.pid) or type(st.field) ~= "string" then return nil end
+  local st = state.load(user_id)
+  if not st or not math.tointeger(st.pid) or type(st.field) ~= "string" then return nil end
   return st
 end
 
-local function save(user_id, st)
-  must(redis.call("SET", state_key(user_id), assert(json.encode(st)), "EX", rules.orders.AWAIT_MINUTES * 60))
-end
-
-local function clear(user_id) must(redis.call("DEL", state_key(user_id))) end
+local save, clear = state.save, state.clear
 
 -- {======================================================================
 -- The card
@@ -170,7 +155,7 @@ M.callbacks = {
   pe = { fn = on_press, role = edit.ROLE },
 }
 
-function M.input_keys(ctx) return { state_key(ctx.user.id) } end
+function M.input_keys(ctx) return { state.key(ctx.user.id) } end
 
 function M.on_input(ctx)
   local st = load(ctx.user.id)

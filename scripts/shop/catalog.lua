@@ -43,11 +43,18 @@ local function colour_set(colour)
   return set
 end
 
--- What a copy is made of; the fingerprint hashes the same.
+-- What a copy is made of; the fingerprint hashes the same. A product of a
+-- hidden category (or of a category under a hidden one) is hidden with it:
+-- not found by search or the filters either.
 local CATEGORIES = "SELECT id, parent_id, code, name_ru, name_uz, sort FROM categories WHERE active"
 local PRODUCTS = [[SELECT id, category_id, kind, name_ru, name_uz, description_ru, description_uz, price,
                           colour, tags, occasions, vip, media_key, code, prep_minutes
-                     FROM products WHERE active]]
+                     FROM products
+                    WHERE active AND (category_id IS NULL OR category_id NOT IN (
+                            WITH RECURSIVE hidden AS (
+                              SELECT id FROM categories WHERE NOT active
+                              UNION SELECT c.id FROM categories c JOIN hidden h ON c.parent_id = h.id)
+                            SELECT id FROM hidden))]]
 local FINGERPRINT = ([[
   SELECT md5(coalesce((SELECT string_agg(c::text, ',' ORDER BY c.id) FROM (%s) c), '') || '|' ||
              coalesce((SELECT string_agg(p::text, ',' ORDER BY p.id) FROM (%s) p), '')) AS v]])

@@ -23,7 +23,8 @@
 -- name_ru, name_uz and price_som. Refusal keys (catalog.refused.csv.*):
 -- no_code, duplicate ({ first = line }), missing ({ field = }),
 -- bad_kind, bad_price, bad_flag ({ field = }), unknown_category,
--- bad_mxik, bad_package.
+-- bad_mxik, bad_package; and for a code typed in the bot (read_code)
+-- code_word.
 local pg = require "pg"
 local json = require "json"
 local rules = require "rules"
@@ -132,6 +133,15 @@ local function read(field, s, categories)
 end
 M.read = read
 
+-- A code typed in the bot (a new product's, a new category's): one word,
+-- since /product CODE reads the first word. value, or nil, refusal key.
+function M.read_code(s)
+  s = trim(s)
+  if s == "" then return nil, "no_code" end
+  if s:find("%s") then return nil, "code_word" end
+  return s
+end
+
 local function column_map(header)
   local at = {}
   for i, h in ipairs(header) do
@@ -231,11 +241,12 @@ local function write(tx, actor, r, action)
   if r.new then
     id = check(tx:query([[
       INSERT INTO products (code, category_id, kind, name_ru, name_uz, price, colour, occasions, tags,
-                            vip, active, mxik_code, package_code)
+                            vip, active, mxik_code, package_code, description_ru, description_uz)
       VALUES ($1, (SELECT id FROM categories WHERE code = $2), $3, $4, $5, $6, $7, $8::text[], $9::text[],
-              coalesce($10, false), coalesce($11, true), $12, $13)
+              coalesce($10, false), coalesce($11, true), $12, $13, $14, $15)
       RETURNING id]], r.code, cell(cat), a.kind, a.name_ru, a.name_uz, tiyin, cell(a.colour),
-      lists(a.occasions), lists(a.tags), cell(a.vip), cell(a.active), cell(a.mxik_code), cell(a.package_code)))[1].id
+      lists(a.occasions), lists(a.tags), cell(a.vip), cell(a.active), cell(a.mxik_code), cell(a.package_code),
+      cell(a.description_ru), cell(a.description_uz)))[1].id
   else
     local sets, args = {}, { id }
     for _, f in ipairs(r.fields) do

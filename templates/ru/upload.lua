@@ -41,6 +41,7 @@ return {
     },
     catalog = {
       no_code = "нет кода",
+      code_word = "код — одно слово, без пробелов",
       duplicate = "код повторяется (впервые в строке {first})",
       missing = "нужно заполнить {field}",
       bad_kind = "kind — stem, composition или extra",

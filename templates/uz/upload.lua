@@ -40,6 +40,7 @@ return {
     },
     catalog = {
       no_code = "kod yoʻq",
+      code_word = "kod — bitta soʻz, boʻshliqsiz",
       duplicate = "kod takrorlangan (birinchi marta {first}-qatorda)",
       missing = "{field} toʻldirilishi kerak",
       bad_kind = "kind — stem, composition yoki extra",
