@@ -35,7 +35,7 @@ local function count_body(tx, touched, actor, op)
     local id = store.propose(tx, p.id, delta, op.note, actor.id)
     return { proposed = id, product_id = p.id, name = name, on_hand = p.on_hand, delta = delta }
   end
-  local res = move.apply(tx, p.id, delta, { reason = "correction", actor_id = actor.id, note = op.note }, touched)
+  local res = move.apply(tx, p.id, delta, { reason = "correction", actor_id = actor.id, note = op.note }, touched, p)
   res.applied = true
   return res
 end

@@ -107,14 +107,19 @@ local function body(tx, touched, actor, results, note)
   for _, r in ipairs(results) do
     if r.status == "changed" then changes[#changes + 1] = r end
   end
-  -- in product order, so that two counts never wait for each other's locks
+  -- every row locked at once, in product order (store.lock_many), so that
+  -- two counts never wait for each other's locks
+  local ids = {}
+  for i, r in ipairs(changes) do ids[i] = r.product_id end
+  local locked = #ids > 0 and store.lock_many(tx, ids) or {}
   table.sort(changes, function(a, b) return a.product_id < b.product_id end)
   for _, r in ipairs(changes) do
-    local p = store.lock(tx, r.product_id)
+    local p = locked[r.product_id]
+    if not p then error({ refused = "stock.refused.csv.unknown_code", params = { line = r.line } }, 0) end
     local delta = r.on_hand[2] - p.on_hand
     if delta ~= 0 then
       local ok, err = pcall(move.apply, tx, r.product_id, delta,
-        { reason = "correction", actor_id = actor and actor.id, note = note }, touched)
+        { reason = "correction", actor_id = actor and actor.id, note = note }, touched, p)
       if not ok then
         if type(err) == "table" and err.refused then
           local kind = err.refused == "stock.refused.below_reserved" and "below_reserved" or "below_zero"

@@ -3,8 +3,10 @@
 --
 --   move.may(actor, what) -> true | nil, "stock.refused.role", { roles = }
 --       what: "incoming" | "loss" | "correct" | "approve" | "threshold"
---   move.apply(tx, product_id, delta, entry) -> { product_id, name, on_hand, delta, log_id }
---       inside the caller's transaction: the stock row locked, the change
+--   move.apply(tx, product_id, delta, entry, touched, locked) -> { product_id, name, on_hand, delta, log_id }
+--       inside the caller's transaction: the stock row locked (or, given
+--       `locked`, the row as store.lock/lock_many gave it the caller in
+--       this transaction: not read again), the change
 --       checked (never below zero, never below what carts and orders
 --       reserve), on_hand set, the inventory_log row written (entry:
 --       reason, actor_id, note, correction_id, unit_cost, supplier,
@@ -52,8 +54,8 @@ M.name_of = name_of
 local function refuse(key, params) error({ refused = key, params = params }, 0) end
 M.refuse = refuse
 
-function M.apply(tx, product_id, delta, entry, touched)
-  local p = store.lock(tx, product_id)
+function M.apply(tx, product_id, delta, entry, touched, locked)
+  local p = locked or store.lock(tx, product_id)
   if not p then refuse("stock.refused.not_found") end
   local after = p.on_hand + delta
   if after < 0 then
