@@ -95,7 +95,7 @@ local function run(label, argv, lines, totals)
   assert(printed == lines + 1, ("%s: %d lines printed, %d expected"):format(label, printed, lines + 1))
   local last = r.stdout:match("([^\n]*)\n$")
   assert(last == totals, ("%s: %q, expected %q"):format(label, last, totals))
-  print(("%-34s %8.2f s"):format(label, secs))
+  print(("%-34s %8.2f s   %s"):format(label, secs, last))
   return secs
 end
 
