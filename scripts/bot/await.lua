@@ -9,10 +9,14 @@
 --   st.key(user_id)            the Redis key (a feature's input_keys)
 --   st.load(user_id) -> table | nil
 --   st.save(user_id, table)    st.clear(user_id)
+--   st.allowed(ctx, role) -> bool   the role read again from the database
+--       before an answer is taken (it may have been revoked since the
+--       question); refused, the wait is dropped
 local json = require "json"
 local redis = require "redis"
 local rules = require "rules"
 local prefetch = require "bot.prefetch"
+local users = require "shop.users"
 
 local M = {}
 
@@ -35,6 +39,12 @@ function M.new(prefix)
     must(prefix, redis.call("SET", st.key(user_id), assert(json.encode(v)), "EX", rules.orders.AWAIT_MINUTES * 60))
   end
   function st.clear(user_id) must(prefix, redis.call("DEL", st.key(user_id))) end
+  function st.allowed(ctx, role)
+    users.fresh(ctx.user)
+    if users.has_role(ctx.user, role) then return true end
+    st.clear(ctx.user.id)
+    return false
+  end
   return st
 end
 

@@ -17,7 +17,6 @@
 local i18n = require "i18n"
 local keyboard = require "bot.keyboard"
 local out = require "bot.out"
-local users = require "shop.users"
 local categories = require "shop.categories"
 local product_new = require "bot.product_new"
 
@@ -118,12 +117,7 @@ function M.on_input(ctx)
   if not st or type(st.field) ~= "string" then return false end
   local text = ctx.msg.text
   if type(text) ~= "string" or not text:find("%S") then ask(ctx, st); return true end
-  -- the role again: it may have been revoked since the button was pressed
-  users.fresh(ctx.user)
-  if not users.has_role(ctx.user, categories.ROLE) then
-    state.clear(ctx.user.id)
-    return false
-  end
+  if not state.allowed(ctx, categories.ROLE) then return false end
   if type(st.add) == "table" then
     local v, key, params = categories.read(st.field, text)
     if v == nil then ask(ctx, st, refused(ctx, key, params)); return true end

@@ -19,7 +19,6 @@ local i18n = require "i18n"
 local keyboard = require "bot.keyboard"
 local out = require "bot.out"
 local listing = require "bot.listing"
-local users = require "shop.users"
 local edit = require "shop.product_edit"
 
 local M = {}
@@ -166,12 +165,7 @@ function M.on_input(ctx)
         { { keyboard.button(t(ctx, "catalog_edit.button.stop"), keyboard.cb("pe", "x")) } })
     return true
   end
-  -- the role again: it may have been revoked since the button was pressed
-  users.fresh(ctx.user)
-  if not users.has_role(ctx.user, edit.ROLE) then
-    clear(ctx.user.id)
-    return false
-  end
+  if not state.allowed(ctx, edit.ROLE) then return false end
   if text:match("^%s*%.%s*$") then text = "" end
   local p, key, params = edit.set(ctx.user, st.pid, st.field, text)
   if p or key ~= nil and not key:find("^catalog%.refused%.csv%.") then clear(ctx.user.id) end

@@ -21,7 +21,6 @@ local rules = require "rules"
 local keyboard = require "bot.keyboard"
 local out = require "bot.out"
 local listing = require "bot.listing"
-local users = require "shop.users"
 local new = require "shop.product_new"
 
 local M = {}
@@ -216,12 +215,7 @@ function M.input_keys(ctx) return { state.key(ctx.user.id) } end
 function M.on_input(ctx)
   local st = state.load(ctx.user.id)
   if not st or not math.tointeger(st.step) or type(st.d) ~= "table" then return false end
-  -- the role again: it may have been revoked since the flow began
-  users.fresh(ctx.user)
-  if not users.has_role(ctx.user, new.ROLE) then
-    state.clear(ctx.user.id)
-    return false
-  end
+  if not state.allowed(ctx, new.ROLE) then return false end
   local step = new.STEPS[st.step]
   if not step then summary(ctx, st.d); return true end
   local photo = ctx.msg.photo
