@@ -20,6 +20,7 @@ ENG_WEAK int eng_open_redis(lua_State *L);    /* lua_redis.c */
 ENG_WEAK int eng_open_http(lua_State *L);     /* lua_http.c */
 ENG_WEAK int eng_open_timer(lua_State *L);    /* lua_timer.c */
 ENG_WEAK int eng_open_crypto(lua_State *L);   /* lua_crypto.c */
+ENG_WEAK int eng_open_exec(lua_State *L);     /* lua_exec.c */
 /* The development binary's modules (engine/devkit/, guldasta-dev only):
 ** absent from the product, whose weak references stay NULL. */
 ENG_WEAK int eng_open_proc(lua_State *L);     /* devkit/lua_proc.c */
@@ -45,6 +46,10 @@ ENG_WEAK int eng_http_serve(eng_t *e, const char *host, int port);
 #include <lauxlib.h>
 void eng_new_class(lua_State *L, const char *name, const luaL_Reg *methods, lua_CFunction gc,
                    lua_CFunction tostring);
+
+/* Pushes nil, msg and libuv's name of status in lower case ("enoent"): the
+** failure a binding returns for a libuv error (lua_fail.c). Returns 3. */
+int eng_push_uv_fail(lua_State *L, const char *msg, int status);
 
 /* The null sentinel shared by json, pg and redis (cjson's lightuserdata NULL). */
 void eng_push_null(lua_State *L);

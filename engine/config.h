@@ -27,6 +27,7 @@ typedef struct config {
   const char *shop_tz;
   int reservation_ttl;
   int report_hour;             /* REPORT_HOUR: hour of the owner's daily summary, shop time, default 21 */
+  const char *gnuplot;         /* GNUPLOT: the program /report's chart is drawn with, default "gnuplot" */
   int log_level;               /* 0 debug, 1 info, 2 warn, 3 error */
   int pg_pool_size;            /* PG_POOL_SIZE, default 8 */
   const char *ssl_cert_file;   /* SSL_CERT_FILE: the CA bundle HTTPS trusts; NULL = the system's */

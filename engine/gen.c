@@ -204,7 +204,7 @@ static void preload_bindings(lua_State *L) {
       {"pg.core", eng_open_pg},    {"redis", eng_open_redis},   {"http", eng_open_http},
       {"timer", eng_open_timer},   {"crypto", eng_open_crypto}, {"proc", eng_open_proc},
       {"fs", eng_open_fs},         {"log", eng_open_log},       {"json", eng_open_json},
-      {"rawtcp", eng_open_rawtcp},
+      {"rawtcp", eng_open_rawtcp}, {"exec", eng_open_exec},
       {"engine", eng_open_engine}, {"config", eng_open_config},
   };
   luaL_getsubtable(L, LUA_REGISTRYINDEX, LUA_PRELOAD_TABLE);

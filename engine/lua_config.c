@@ -50,6 +50,7 @@ int eng_open_config(lua_State *L) {
   lua_setfield(L, -2, "reservation_ttl");
   lua_pushinteger(L, c->report_hour);
   lua_setfield(L, -2, "report_hour");
+  set_str(L, "gnuplot", c->gnuplot);
   lua_pushinteger(L, c->pg_pool_size);
   lua_setfield(L, -2, "pg_pool_size");
   lua_pushinteger(L, c->tg_global_rate);

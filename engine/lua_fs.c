@@ -13,7 +13,6 @@
 **
 ** code is libuv's error name in lower case: "enoent", "eacces", "eisdir"...
 */
-#include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -25,23 +24,6 @@
 #include "io/fs.h"
 #include "scheduler.h"
 
-/* "ENOENT" -> "enoent": the short lowercase codes scripts branch on. */
-static void push_code(lua_State *L, int status) {
-  char code[32];
-  const char *n = uv_err_name(status);
-  size_t i = 0;
-  for (; n[i] && i < sizeof code - 1; i++) code[i] = (char)tolower((unsigned char)n[i]);
-  code[i] = '\0';
-  lua_pushstring(L, code);
-}
-
-static int push_fail(lua_State *L, const char *msg, int status) {
-  lua_pushnil(L);
-  lua_pushstring(L, msg);
-  push_code(L, status);
-  return 3;
-}
-
 static void on_done(fs_op_t *op) { sched_wake((sched_task *)op->data_ud); }
 
 /* Runs when the task resumes: the op is finished, turn it into Lua values. */
@@ -50,7 +32,7 @@ static int k_fs(lua_State *L, int status, lua_KContext ctx) {
   int n = 1;
   (void)status;
   if (op->status < 0) {
-    n = push_fail(L, op->err, op->status);
+    n = eng_push_uv_fail(L, op->err, op->status);
   } else {
     switch (op->kind) {
     case FS_READ:
@@ -92,7 +74,7 @@ static int fs_call(lua_State *L, int kind) {
   size_t plen, dlen = 0;
   const char *path = luaL_checklstring(L, 1, &plen);
   const char *data = kind == FS_WRITE ? luaL_checklstring(L, 2, &dlen) : NULL;
-  if (strlen(path) != plen || plen == 0) return push_fail(L, "invalid path", UV_EINVAL);
+  if (strlen(path) != plen || plen == 0) return eng_push_uv_fail(L, "invalid path", UV_EINVAL);
   sched_task *t = sched_current(L);
   fs_op_t *op = malloc(sizeof *op);
   if (!op) return luaL_error(L, "out of memory");
@@ -110,7 +92,7 @@ static int fs_call(lua_State *L, int kind) {
   if (rc < 0) {
     free(op);
     lua_pushfstring(L, "%s: %s", path, uv_strerror(rc));
-    return push_fail(L, lua_tostring(L, -1), rc);
+    return eng_push_uv_fail(L, lua_tostring(L, -1), rc);
   }
   return sched_wait(L, t, (lua_KContext)op, k_fs);
 }

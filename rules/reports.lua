@@ -1,6 +1,7 @@
--- rules/reports.lua — the owner's reports: how much a report lists, the
--- seed's target for sales written off without a correction, how often the
--- daily summary and the /metrics figures are looked at.
+-- rules/reports.lua — the owner's reports: how much a report lists, when
+-- it comes with a chart, the seed's target for sales written off without
+-- a correction, how often the daily summary and the /metrics figures are
+-- looked at.
 local M = {}
 
 -- Top products by units sold, listed in a report.
@@ -16,6 +17,14 @@ M.MAX_DAYS = 366
 -- The seed's KPI: over this share (percent) of sale write-offs need no
 -- later correction after a count.
 M.CLEAN_SALES_TARGET_PERCENT = 98
+
+-- /report draws revenue by day as a chart for a range of at least this
+-- many days; one day's revenue is a single figure, read better as text.
+M.CHART_MIN_DAYS = 2
+
+-- Drawing the chart may take this many seconds; past it the report goes
+-- out as text alone.
+M.CHART_SECONDS = 10
 
 -- Every this many seconds an engine process checks whether the day's
 -- summary is due (and, after a restart later that day, still owed).

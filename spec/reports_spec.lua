@@ -4,7 +4,8 @@
 -- kind, items under threshold, the time to acceptance and the share of
 -- sales written off without a later correction, exact; the daily summary
 -- sent once however often the timer runs; /report through the whole bot
--- for the owner and refused for a florist.
+-- for the owner, with a revenue chart for a range (and without one, the
+-- text still sent, when the chart program fails), refused for a florist.
 local pg = require "pg"
 local crypto = require "crypto"
 local config = require "config"
@@ -195,6 +196,22 @@ describe("reports", function()
       assert.equal(bad, m.text)
     end)
 
+    it("sends a range's revenue by day as a PNG chart after the text", function()
+      ou:mark_seen()
+      ou:command("/report", D0 .. " " .. D)
+      local title = T("ru", "reports.chart_title", { from = D0, to = D })
+      local m = ou:wait_message(function(x) return x.photo ~= nil end, 30)
+      assert.equal(title, m.caption)
+      local png = emu.files[m.photo[#m.photo].file_id].data
+      assert.equal("\137PNG\r\n\26\n", png:sub(1, 8))
+      assert.same({ 900, 450 }, { select(1, string.unpack(">I4", png, 17)), (string.unpack(">I4", png, 21)) })
+      assert.is_true(#png > 5000 and #png < 1000000, #png)
+      local texts = {}
+      for _, x in ipairs(ou:messages()) do if x.text then texts[#texts + 1] = x end end
+      assert.truthy(texts[#texts].text:find("Заказов: 5", 1, true), texts[#texts].text)
+      assert.is_true(texts[#texts].message_id < m.message_id)
+    end)
+
     it("refuses a florist", function()
       local tg = fx.tg_id()
       fx.staff("florist", { tg_id = tg, lang = "ru", name = "Flora" })
@@ -203,6 +220,30 @@ describe("reports", function()
       local m = u:wait_message(nil, 10)
       assert.falsy(m.text:find(D, 1, true), m.text)
       assert.truthy(m.text:find(T("ru", "role.manager"), 1, true), m.text)
+    end)
+  end)
+
+  describe("/report when the chart program fails", function()
+    local broken, owner
+
+    setup(function()
+      local b, _, _, u = fx.owner_bot { env = { GNUPLOT = "false" } }
+      broken, owner = b, u
+    end)
+    teardown(function() if broken then broken.stop() end end)
+
+    it("sends the text alone, and logs why, when the chart program fails", function()
+      owner:command("/report", D0 .. " " .. D)
+      owner:wait_message(function(x) return (x.text or ""):find("Заказов: 5", 1, true) end, 30)
+      -- one chat's updates are handled in order: once this one is
+      -- answered, the range's report has sent all it was going to
+      owner:command("/report", D)
+      owner:wait_message(function(x) return (x.text or ""):find("Заказов: 4", 1, true) end, 30)
+      for _, x in ipairs(owner:messages()) do assert.is_nil(x.photo) end
+      local log = broken.srv:log()
+      assert.truthy(log:find("report chart not drawn", 1, true), log)
+      local metrics = assert(broken.srv:get("/metrics")).body
+      assert.truthy(metrics:find('guldasta_report_charts_total{result="failed"} 1', 1, true), metrics)
     end)
   end)
 end)

@@ -7,7 +7,10 @@
 -- the conversation, a deep link must show a product card whose photo the
 -- browser decodes, "add to cart" must show its toast, the checkout's reply
 -- keyboard must be drawn and its request_contact button share a contact,
--- and the page's icon must be there.
+-- the page's icon must be there; and the marketer's persona must post a
+-- product to the shop's channel, which shows it, whose [Order] button opens
+-- the product in the customer's chat, and an album there is one group of
+-- photos.
 --
 --   build/asan/guldasta-dev run spec/runner.lua spec/sim_browser_spec.lua
 --
@@ -28,7 +31,9 @@ local server = require "support.server"
 local bot = require "support.bot"
 local browser_tools = require "support.browser_tools"
 
-local BROWSER_TIMEOUT = 120   -- seconds for the whole browser run
+local BROWSER_TIMEOUT = 180   -- seconds for the whole browser run
+local SHOP_CHANNEL = "-1003"
+local MARKETER = 700301       -- devkit/emulator_main.lua's marketer persona
 
 -- The emulator process on a free port; returns its handle, URL and log.
 local function start_emulator(token)
@@ -37,7 +42,8 @@ local function start_emulator(token)
     local log = os.tmpname()
     local p = assert(proc.spawn({ engine.executable(), "run", config.root .. "/devkit/emulator_main.lua",
                                   "127.0.0.1:" .. port },
-      { env = { BOT_TOKEN = token, LOG_LEVEL = "warn", FLORIST_CHAT_ID = "-1001", COURIER_CHAT_ID = "-1002" }, stdout = log, stderr = log }))
+      { env = { BOT_TOKEN = token, LOG_LEVEL = "warn", FLORIST_CHAT_ID = "-1001", COURIER_CHAT_ID = "-1002",
+                SHOP_CHANNEL_ID = SHOP_CHANNEL }, stdout = log, stderr = log }))
     local url = "http://127.0.0.1:" .. port
     local deadline = timer.monotonic() + 15
     while timer.monotonic() < deadline and p:running() do
@@ -59,10 +65,10 @@ local function stop(p)
 end
 
 describe("the chat simulator in headless Chromium", function()
-  local emu_proc, emu_url, emu_log, srv, fx, media
+  local emu_proc, emu_url, emu_log, srv, fx, media, token
 
   setup(function()
-    local token = "sim" .. crypto.hex(crypto.random_bytes(6))
+    token = "sim" .. crypto.hex(crypto.random_bytes(6))
     emu_proc, emu_url, emu_log = start_emulator(token)
     media = "/tmp/guldasta-sim-spec-" .. crypto.hex(crypto.random_bytes(6))
     assert(proc.run({ "mkdir", "-p", media .. "/spec" }).code == 0)
@@ -70,8 +76,11 @@ describe("the chat simulator in headless Chromium", function()
     -- the spec's catalog has no stock: the browser puts a rose in its cart
     assert(pg.query("INSERT INTO stock (product_id, on_hand) VALUES ($1, 5)", fx.rose))
     stock.forget({ fx.rose })
+    -- the marketer persona posts to the channel, as tools/demo.sh grants it
+    require("support.orders").staff("marketing", { tg_id = MARKETER, lang = "ru", name = "Madina" })
     srv = server.start { env = { BOT_TOKEN = token, TELEGRAM_API_URL = emu_url, MEDIA_DIR = media,
-                                 OWNER_TG_IDS = "1", LOG_LEVEL = "warn", GULDASTA_WATCH = "0" } }
+                                 OWNER_TG_IDS = "1", LOG_LEVEL = "warn", GULDASTA_WATCH = "0",
+                                 SHOP_CHANNEL_ID = SHOP_CHANNEL } }
   end)
 
   teardown(function()
@@ -101,7 +110,8 @@ describe("the chat simulator in headless Chromium", function()
     local tools = browser_tools.find()
     io.stdout:write(tools.summary, "\n")
     assert(tools.ok, tools.why)
-    local res = assert(proc.run({ tools.node.path, config.root .. "/spec/browser/sim.test.mjs", emu_url .. "/", fx.rose },
+    local res = assert(proc.run({ tools.node.path, config.root .. "/spec/browser/sim.test.mjs", emu_url .. "/", fx.rose,
+                                fx.code .. "-rose", token },
       { cwd = config.root, timeout = BROWSER_TIMEOUT }))
     local out = res.stdout .. res.stderr
     local why = out .. "\n--- emulator log:\n" .. (fs.read(emu_log) or "") .. "\n--- bot log:\n" .. srv:log()
@@ -114,5 +124,9 @@ describe("the chat simulator in headless Chromium", function()
     assert.is_truthy(out:find("ok %- the reply keyboard's \"[^\n]+\" shares the contact and the bot goes on"), why)
     assert.is_truthy(out:find("ok - /favicon.ico is an image (200, image/png, 32 px wide)", 1, true), why)
     assert.is_truthy(out:find("ok - ?staff=1 shows customer, florist and courier side by side", 1, true), why)
+    assert.is_truthy(out:find("ok - the marketer's chat: /post " .. fx.code .. "-rose previews the post", 1, true), why)
+    assert.is_truthy(out:find("ok - the shop's channel shows the post with its photo and [Order] (p_" .. fx.rose .. "_", 1, true), why)
+    assert.is_truthy(out:find("ok - [Order] in the channel opens the product in the customer's chat", 1, true), why)
+    assert.is_truthy(out:find("ok - an album in the channel is one group of 2 photos", 1, true), why)
   end)
 end)

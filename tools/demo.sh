@@ -75,11 +75,14 @@ unset CLICK_MERCHANT_USER_ID
 "$bin/guldasta" seed || echo "demo.sh: guldasta seed failed, going on with an empty catalog" >&2
 # Online payment needs each product's fiscal codes: placeholders for the demo.
 "$bin/guldasta" run devkit/demo_fiscal_codes.lua > /dev/null
-# The simulator's florist and courier (devkit/emulator_main.lua) need
-# their roles to press Accept and Take, and their language (the one their
-# simulated Telegram reports), as if they had chosen it.
+# The simulator's staff (devkit/emulator_main.lua) need their roles — the
+# florist and the courier to press Accept and Take, the marketer to post to
+# the channel, the manager for the manager's commands — and their language
+# (the one their simulated Telegram reports), as if they had chosen it.
 "$bin/guldasta" run scripts/cli/grant.lua 700101 florist "Malika" --lang uz > /dev/null
 "$bin/guldasta" run scripts/cli/grant.lua 700201 courier "Jasur" --lang ru > /dev/null
+"$bin/guldasta" run scripts/cli/grant.lua 700301 marketing "Madina" --lang ru > /dev/null
+"$bin/guldasta" run scripts/cli/grant.lua 700401 manager "Aziz" --lang ru > /dev/null
 
 # A fresh emulator reuses update ids and message ids: forget what the bot
 # remembers of the previous one (only the tg:* keys; the rest stays).
@@ -105,6 +108,7 @@ cat <<EOF
   Guldasta demo is running.
     chat simulator: http://$SIM_LISTEN/      <- open it and type /start
     whole order:    http://$SIM_LISTEN/?staff=1   customer, florist and courier side by side
+    marketing:      http://$SIM_LISTEN/?marketing=1   marketer, the shop's channel and the customer
     bot health:     http://$HTTP_LISTEN/healthz
     database:       $DATABASE_URL
     redis:          $REDIS_URL

@@ -19,6 +19,7 @@ PACKAGES=(
     postgresql redis-server
     wrk curl procps
     chromium
+    gnuplot-nox                 # draws /report's revenue chart (GNUPLOT)
 )
 
 # Node.js runs the browser test (spec/browser/). Debian 12's nodejs is 18.20,

@@ -13,7 +13,8 @@
 --   GET  /favicon.ico            the page's icon (a PNG drawn at start)
 --   GET  /sim/<name>             sim.js, sim.css
 --   GET  /sim/file/<file_id>     bytes of a photo the bot sent (for <img>)
---   GET  /sim/api/state          bot, personas, group chats, current seq
+--   GET  /sim/api/state          bot, personas, group chats (the shop's channel
+--                                marked shop = true), current seq
 --   GET  /sim/api/updates?since=N&wait=S
 --                                messages changed after seq N (long poll up
 --                                to S seconds): {seq=, changes={{chat=, message=}}}
@@ -155,7 +156,7 @@ function Api.state(state)
   local emu = state.emu
   local chats = {}
   for _, c in ipairs(state.chats) do
-    chats[#chats + 1] = { id = c.id, title = c.title, type = c.type, actor = c.actor }
+    chats[#chats + 1] = { id = c.id, title = c.title, type = c.type, actor = c.actor, shop = c.shop }
   end
   return 200, { bot = emu.bot, personas = persona_list(state), chats = chats, seq = emu.seq }
 end
@@ -360,8 +361,10 @@ local GET_ACTIONS = { state = true, updates = true }
 
 -- Installs the routes for emulator emu. opts.personas: users the page may
 -- act as ({key=, id=, first_name=, language_code=}); opts.chats: group
--- chats and channels to show ({id=, title=, type=, actor=}: the persona that
--- presses buttons there), created in the emulator so the bot can post there.
+-- chats and channels to show ({id=, title=, type=, actor=, shop=}: actor, the
+-- persona that presses buttons there; shop = true, the shop's public channel,
+-- read-only on the page, whose [Order] buttons open the bot as the current
+-- customer), created in the emulator so the bot can post there.
 -- opts.pay: the shop the pay page pays ({url =, payme_key =,
 -- click_service_id =, click_secret =}; default: HTTP_LISTEN and this
 -- process's PAYME_KEY, CLICK_SERVICE_ID, CLICK_SECRET_KEY).
@@ -372,7 +375,7 @@ function M.install(emu, opts)
   for _, c in ipairs(opts.chats or {}) do
     emu:chat(c.id, { type = c.type, title = c.title })
     state.chats[#state.chats + 1] = { id = c.id, title = c.title, type = c.type or "supergroup",
-                                      actor = c.actor }
+                                      actor = c.actor, shop = c.shop == true }
   end
 
   http.route("GET", "/", function() return static("index.html") end)

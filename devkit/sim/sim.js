@@ -10,16 +10,23 @@
 // the newest bot message set (its request_contact button shares the
 // persona's own number, as Telegram does).
 //
+// The shop's channel is drawn as its subscribers see it: posts with their
+// photos (an album as one group of photos) and no composer; a post's
+// [Order] button (a t.me link starting the bot) opens the bot as the
+// current customer persona, as Telegram opens it for whoever pressed it.
+//
 // URL parameters: ?user=ID&name=NAME&lang=ru opens the customer pane as a
 // given Telegram user (the browser test uses a fresh id per run, so /start
-// meets a user the bot has never seen).
+// meets a user the bot has never seen); ?staff=1 adds the florists' and
+// couriers' chats; ?marketing=1 the marketer's chat and the shop's channel.
 "use strict";
 
 const sim = {
   seq: 0,
   bot: null,
   personas: new Map(),   // key -> {key, id, first_name, language_code, chat}
-  chats: new Map(),      // id -> {id, title, type}
+  chats: new Map(),      // id -> {id, title, type, actor, shop}
+  customer: "customer",  // the persona a channel post's [Order] button acts as
   messages: new Map(),   // chat id -> Map(message_id -> message)
   panes: [],             // {chat, persona, el, list}
 };
@@ -113,6 +120,18 @@ function deepLinkPayload(url) {
   return m && m[1].toLowerCase() === sim.bot.username.toLowerCase() ? m[2] : null;
 }
 
+// A deep link pressed in a private chat starts the bot as that chat's
+// persona; pressed in a group or the channel, as the current customer
+// (who is the one reading the channel), whose chat comes into view.
+function openBot(pane, payload) {
+  let persona = pane.persona;
+  if (pane.chat < 0 && sim.personas.has(sim.customer)) {
+    persona = sim.customer;
+    openPane(sim.personas.get(persona).chat, persona);
+  }
+  act("send", { persona, text: "/start " + payload });
+}
+
 // A Payme or Click checkout link opens the simulator's pay page, which
 // plays the provider against the shop (devkit/sim/pay.html).
 function payPageUrl(url) {
@@ -140,9 +159,10 @@ function keyboard(pane, m) {
         a.rel = "noopener";
         const payload = deepLinkPayload(b.url);
         if (payload) {
+          a.dataset.start = payload;
           a.addEventListener("click", (ev) => {
             ev.preventDefault();
-            act("send", { persona: pane.persona, text: "/start " + payload });
+            openBot(pane, payload);
           });
         }
         r.append(a);
@@ -281,23 +301,71 @@ function applyChange(chatId, m) {
   }
 }
 
-function drawMessage(pane, m) {
+// An album (sendMediaGroup: messages sharing a media_group_id) as one
+// bubble: its photos in a grid, the caption one of them carries, the
+// first message's id. parts: the album's messages, in message_id order.
+function albumElement(pane, parts) {
+  const first = parts[0];
+  const li = document.createElement("li");
+  li.className = "msg album " + (first._role === "bot" ? "bot" : "user");
+  li.dataset.id = first.message_id;
+  li.dataset.role = first._role;
+  li.dataset.group = first.media_group_id;
+  const grid = document.createElement("div");
+  grid.className = "album-grid";
+  let caption = null;
+  for (const m of parts) {
+    const photo = messageElement(pane, m).querySelector("img.photo");
+    if (photo) grid.append(photo);
+    if (!caption && typeof m.caption === "string" && m.caption !== "") caption = m;
+  }
+  li.append(grid);
+  if (caption) {
+    const t = document.createElement("div");
+    t.className = "text";
+    t.append(renderText(caption.caption, caption.caption_entities));
+    li.append(t);
+  }
+  const meta = document.createElement("div");
+  meta.className = "meta";
+  meta.textContent = "#" + first.message_id + "–" + parts[parts.length - 1].message_id + " · album of " + parts.length;
+  li.append(meta);
+  return li;
+}
+
+// Puts li (the message or album whose first id is id) into the pane,
+// replacing old if there is one, else in message_id order.
+function place(pane, li, id, old) {
   const list = pane.list;
-  const old = list.querySelector(`li[data-id="${m.message_id}"]`);
-  if (m._deleted) { if (old) old.remove(); return; }
-  replyKeyboard(pane, m);
   const nearBottom = list.scrollHeight - list.scrollTop - list.clientHeight < 80;
-  const li = messageElement(pane, m);
   if (old) {
     old.replaceWith(li);
   } else {
     let next = null;
     for (const el of list.children) {
-      if (Number(el.dataset.id) > m.message_id) { next = el; break; }
+      if (Number(el.dataset.id) > id) { next = el; break; }
     }
     list.insertBefore(li, next);
   }
   if (nearBottom || !old) list.scrollTop = list.scrollHeight;
+}
+
+// An album is drawn again whole whenever one of its messages changes.
+function drawAlbum(pane, group) {
+  const store = sim.messages.get(pane.chat) || new Map();
+  const parts = [...store.values()].filter((x) => x.media_group_id === group)
+    .sort((a, b) => a.message_id - b.message_id);
+  const old = [...pane.list.querySelectorAll("li[data-group]")].find((el) => el.dataset.group === group);
+  if (parts.length === 0) { if (old) old.remove(); return; }
+  place(pane, albumElement(pane, parts), parts[0].message_id, old);
+}
+
+function drawMessage(pane, m) {
+  if (m.media_group_id) { drawAlbum(pane, m.media_group_id); return; }
+  const old = pane.list.querySelector(`li[data-id="${m.message_id}"]`);
+  if (m._deleted) { if (old) old.remove(); return; }
+  replyKeyboard(pane, m);
+  place(pane, messageElement(pane, m), m.message_id, old);
 }
 
 // }=====================================================================
@@ -308,6 +376,11 @@ function drawMessage(pane, m) {
 
 function paneTitle(chat, persona) {
   const c = sim.chats.get(chat);
+  if (c && c.shop) {
+    const customer = sim.personas.get(sim.customer);
+    return { title: c.title, sub: "the shop's channel " + chat + " · [Order] opens the bot as " +
+                                  (customer ? customer.first_name : "the customer") };
+  }
   if (c) return { title: c.title, sub: c.type + " " + chat + " · acting as " + persona.first_name };
   return { title: persona.first_name, sub: "private chat with the bot · user " + persona.id };
 }
@@ -349,6 +422,8 @@ function openPane(chat, personaKey) {
   el.querySelector(".toast-ok").addEventListener("click", () => { el.querySelector(".toast").hidden = true; });
   el.querySelector(".send-photo").addEventListener("click", () => act("photo", { persona: personaKey }));
   if (chat < 0) el.querySelector(".share").hidden = true;
+  // subscribers read the shop's channel; only the bot posts there
+  if (sim.chats.get(chat) && sim.chats.get(chat).shop) el.querySelector(".composer").hidden = true;
   document.getElementById("panes").append(el);
   sim.panes.push(pane);
   for (const m of (sim.messages.get(chat) || new Map()).values()) drawMessage(pane, m);
@@ -399,6 +474,7 @@ async function main() {
     sim.personas.set(r.persona.key, r.persona);
     customer = r.persona.key;
   }
+  sim.customer = customer;
   fillChatMenu();
   openPane(sim.personas.get(customer).chat, customer);
   // ?staff=1: the whole order at once — the florists' channel and the
@@ -412,6 +488,13 @@ async function main() {
       if (p) openPane(p.chat, p.key);
     }
   }
+  // ?marketing=1: a post from preview to order — the marketer's chat,
+  // the shop's channel, and the customer who presses [Order].
+  if (q.get("marketing")) {
+    const m = sim.personas.get("marketer");
+    if (m) openPane(m.chat, m.key);
+    for (const c of sim.chats.values()) if (c.shop) openPane(c.id, actorForGroups(c.id));
+  }
 
   document.getElementById("open-chat").addEventListener("change", (ev) => {
     const v = ev.target.value;
@@ -424,6 +507,10 @@ async function main() {
     try {
       const r = await api("POST", "persona", { key: "c" + id, id, first_name: "Customer " + id });
       addPersona(r.persona);
+      sim.customer = r.persona.key;   // the channel's [Order] buttons act as them now
+      for (const p of sim.panes) {
+        if (sim.chats.get(p.chat)) p.el.querySelector(".pane-sub").textContent = paneTitle(p.chat, sim.personas.get(p.persona)).sub;
+      }
       openPane(r.persona.chat, r.persona.key);
     } catch (e) {
       status(e.message, true);

@@ -33,7 +33,7 @@
 #include "bindings.h"
 #include "eng.h"
 #include "gen.h"
-#include "devkit/proc.h"
+#include "io/proc.h"
 #include "scheduler.h"
 
 #define PROC_MT "guldasta.proc"

@@ -1,8 +1,8 @@
 /*
 ** test_proc.c — io/proc.c on a bare libuv loop: captured output, stdin,
-** exit codes and signals, timeouts that kill the whole group, output to a
-** file, a daemon that keeps the pipe open, an owner that walks away early,
-** and nothing left open at the end.
+** exit codes and signals, timeouts that kill the whole group, a cap on
+** captured output, output to a file, a daemon that keeps the pipe open, an
+** owner that walks away early, and nothing left open at the end.
 */
 #include <signal.h>
 #include <stdio.h>
@@ -10,7 +10,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "devkit/proc.h"
+#include "io/proc.h"
 #include "check.h"
 
 
@@ -134,6 +134,27 @@ static void test_timeout(void) {
   if (p) proc_close(p);
 }
 
+/* A child that writes without end is killed once past the cap, and what
+** was kept is the cap's worth; output under the cap is untouched. */
+static void test_out_max(void) {
+  proc_opts_t o = capture();
+  o.out_max = 1000;
+  o.timeout_ms = 10000;
+  char *yes[] = {"yes", NULL};
+  uint64_t t0 = uv_hrtime();
+  proc_t *p = run(yes, &o);
+  double secs = (double)(uv_hrtime() - t0) / 1e9;
+  CHECK(p && p->too_big && !p->timed_out && p->term_signal == SIGKILL && p->out.len == 1000);
+  CHECK(p && memcmp(p->out.data, "y\ny\n", 4) == 0);
+  CHECK(secs < 5.0);
+  if (p) proc_close(p);
+
+  char *echo[] = {"echo", "short", NULL};
+  p = run(echo, &o);
+  CHECK(p && !p->too_big && p->exit_status == 0 && out_is(p, "short\n"));
+  if (p) proc_close(p);
+}
+
 /* A child that leaves a daemon holding its stdout: finished shortly after
 ** the child's own exit, with the child's output. */
 static void test_daemon_keeps_pipe(void) {
@@ -216,6 +237,7 @@ int main(void) {
   test_cwd_env();
   test_errors();
   test_timeout();
+  test_out_max();
   test_daemon_keeps_pipe();
   test_spawn_kill_file();
   test_close_early();

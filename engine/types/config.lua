@@ -23,6 +23,8 @@
 ---@field click_merchant_user_id string|nil
 ---@field shop_tz string
 ---@field reservation_ttl integer
+---@field report_hour integer
+---@field gnuplot string   GNUPLOT: the program /report's chart is drawn with
 ---@field pg_pool_size integer
 ---@field media_dir string
 local config = {}

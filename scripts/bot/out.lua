@@ -64,14 +64,26 @@ function M.photo_id(lang, chat_id, file_id, caption, markup)
     opts_for("caption", text_of(lang, caption, CAPTION_MAX), markup, true))
 end
 
--- sendDocument of a file made here (`data`, named `filename`): an export.
--- Returns the Message, or nil, err, code.
-function M.document(lang, chat_id, filename, data, content_type, caption, markup)
+-- A file made here (`data`, named `filename`) uploaded as `field` of
+-- `method`, with a caption.
+local function upload(method, field, lang, chat_id, filename, data, content_type, caption, markup)
   local o = opts_for("caption", text_of(lang, caption, CAPTION_MAX), markup, true)
-  o.files = { { name = "document", data = data, filename = filename,
-                content_type = content_type or "application/octet-stream" } }
+  o.files = { { name = field, data = data, filename = filename, content_type = content_type } }
   o.timeout = 120
-  return tg().send("sendDocument", { chat_id = chat_id }, o)
+  return tg().send(method, { chat_id = chat_id }, o)
+end
+
+-- sendDocument of a file made here: an export. Returns the Message, or
+-- nil, err, code.
+function M.document(lang, chat_id, filename, data, content_type, caption, markup)
+  return upload("sendDocument", "document", lang, chat_id, filename, data,
+    content_type or "application/octet-stream", caption, markup)
+end
+
+-- sendPhoto of a PNG made here (a chart), not kept for reuse. Returns the
+-- Message, or nil, err, code.
+function M.photo_png(lang, chat_id, filename, png, caption, markup)
+  return upload("sendPhoto", "photo", lang, chat_id, filename, png, "image/png", caption, markup)
 end
 
 local function not_modified(err)

@@ -1,7 +1,10 @@
 -- scripts/bot/report.lua — the owner's figures in the bot: the daily
 -- summary sent to OWNER_CHAT_ID at REPORT_HOUR (shop time), and /report on
 -- demand for the owner, a manager or the accountant. The figures are
--- shop/reports.lua's.
+-- shop/reports.lua's. A range of rules.reports.CHART_MIN_DAYS days or more
+-- comes with its revenue by day as a chart (a photo after the text; drawn
+-- by shop/reports/chart.lua). Without the chart program, or when it fails,
+-- the text goes out alone and a warning is logged.
 --
 --   /report                 today so far
 --   /report YYYY-MM-DD      that day
@@ -17,6 +20,8 @@ local texts = require "bot.inventory.texts"
 local notify = require "bot.order_notices"
 local reports = require "shop.reports"
 local daily = require "shop.reports.daily"
+local chart = require "shop.reports.chart"
+local log = require "log"
 
 local M = {}
 
@@ -88,9 +93,28 @@ function M.text(lang, f)
   return i18n.join(parts, "\n")
 end
 
--- The report of from..to to `chat` in `lang`.
+-- The chart of f's revenue by day to `chat`, when the range is long
+-- enough and the chart can be drawn.
+local function send_chart(lang, chat, f)
+  if f.days < rules.reports.CHART_MIN_DAYS then return end
+  local title = i18n.t(lang, "reports.chart_title", { from = f.from, to = f.to })
+  local png, err, code = chart.png(f.by_day, { title = i18n.str(title),
+    axis = i18n.str(i18n.t(lang, "reports.chart_axis")) })
+  if not png then
+    log.warn("report chart not drawn; the report goes out as text", { err = err, code = code })
+    return
+  end
+  local ok, serr = out.photo_png(lang, chat, "revenue.png", png, title)
+  if not ok then log.warn("report chart not sent", { err = serr }) end
+end
+
+-- The report of from..to to `chat` in `lang`: the text, then the chart.
+-- Returns what sending the text returned.
 function M.send(lang, chat, from, to)
-  return out.send(lang, chat, M.text(lang, reports.figures(from, to)), nil, true)
+  local f = reports.figures(from, to)
+  local sent, err, code = out.send(lang, chat, M.text(lang, f), nil, true)
+  if sent then send_chart(lang, chat, f) end
+  return sent, err, code
 end
 
 local function on_report(ctx, rest)

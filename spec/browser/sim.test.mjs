@@ -1,7 +1,7 @@
 // spec/browser/sim.test.mjs — the chat simulator in a real browser: Debian's
 // headless Chromium driven by playwright-core (no browser download).
 //
-//   node spec/browser/sim.test.mjs URL [PRODUCT_ID]
+//   node spec/browser/sim.test.mjs URL [PRODUCT_ID [PRODUCT_CODE TOKEN]]
 //
 // URL is the simulator's page (the emulator process, with a bot serving
 // against it). Checks, as a customer the bot has never seen:
@@ -18,7 +18,13 @@
 //   5. /favicon.ico is an image (200), and nothing the page loaded failed;
 //   6. ?staff=1 opens the florists' channel and the couriers' group (acting
 //      as the florist and the courier) and their private chats beside the
-//      customer's, and the florist can send a photo from their chat.
+//      customer's, and the florist can send a photo from their chat;
+//   7. with PRODUCT_CODE and the bot's TOKEN: switching to the marketer's
+//      chat, /post PRODUCT_CODE previews the post and its publish button
+//      posts it; the shop's channel shows the post with its photo; its
+//      [Order] link opens the product in the customer's chat (/start
+//      p_<id>_<post>, a new card); and an album sent to the channel
+//      (sendMediaGroup) is drawn as one group of photos.
 // Prints which node and playwright-core it runs with, then "ok - ..." per
 // step; exits 0 when all passed, 1 with the reason.
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
@@ -44,6 +50,8 @@ try {
 
 const url = process.argv[2];
 const productId = process.argv[3];
+const productCode = process.argv[4];
+const token = process.argv[5];
 if (!url) {
   console.error("usage: node spec/browser/sim.test.mjs URL [PRODUCT_ID]");
   process.exit(2);
@@ -151,6 +159,58 @@ try {
     await pane.locator('li.msg[data-role="bot"] .ikb button[data-callback="o:ad:b"]').last().waitFor();
     if (await share.isVisible()) throw new Error("the one-time reply keyboard is still shown after its press");
     ok(`the reply keyboard's "${shareLabel}" shares the contact and the bot goes on`);
+  }
+
+  if (productId && productCode && token) {
+    await page.locator("#open-chat").selectOption("p:marketer");
+    const marketer = page.locator('section.pane[data-persona="marketer"]:not([data-chat^="-"])');
+    await marketer.waitFor();
+    const mInput = marketer.locator(".composer input");
+    await mInput.fill("/post " + productCode);
+    await mInput.press("Enter");
+    await marketer.locator('li.msg[data-role="bot"] .ikb button[data-callback^="cp:ok:"]').last().click();
+    ok("the marketer's chat: /post " + productCode + " previews the post and publishing is pressed");
+
+    const state = await page.evaluate(async () => (await fetch("/sim/api/state")).json());
+    const shop = state.chats.find((c) => c.shop);
+    if (!shop) throw new Error("the simulator shows no shop channel: " + JSON.stringify(state.chats));
+    await page.locator("#open-chat").selectOption("c:" + shop.id);
+    const channel = page.locator(`section.pane[data-chat="${shop.id}"]`);
+    const post = channel.locator('li.msg[data-role="bot"]').filter({ has: page.locator(".ikb a[data-start]") }).last();
+    await post.waitFor();
+    const postImg = post.locator("img.photo");
+    await page.waitForFunction((el) => el.complete && el.naturalWidth > 0, await postImg.elementHandle(),
+                               { timeout: STEP_MS });
+    const link = post.locator(".ikb a[data-start]");
+    const payload = await link.getAttribute("data-start");
+    if (!payload.startsWith("p_" + productId + "_")) throw new Error("the [Order] link starts " + payload);
+    ok("the shop's channel shows the post with its photo and [Order] (" + payload + ")");
+
+    const cards = pane.locator('li.msg[data-role="bot"] img.photo');
+    const before = await cards.count();
+    await link.click();
+    await pane.locator('li.msg[data-role="user"] .text', { hasText: "/start " + payload }).waitFor();
+    await page.waitForFunction(({ chat, n }) => document.querySelectorAll(
+      `section.pane[data-chat="${chat}"] li.msg[data-role="bot"] img.photo`).length > n,
+      { chat: String(user), n: before }, { timeout: STEP_MS });
+    ok("[Order] in the channel opens the product in the customer's chat");
+
+    // an album: the post's photo twice, by its file_id, straight to the emulator
+    const fileId = decodeURIComponent((await postImg.getAttribute("src")).replace("/sim/file/", ""));
+    const res = await page.evaluate(async ({ token, chat, fileId }) => {
+      const r = await fetch(`/bot${token}/sendMediaGroup`, {
+        method: "POST", headers: { "Content-Type": "application/json" },
+        body: JSON.stringify({ chat_id: chat, media: [{ type: "photo", media: fileId, caption: "album test" },
+                                                      { type: "photo", media: fileId }] }),
+      });
+      return r.json();
+    }, { token, chat: shop.id, fileId });
+    if (!res.ok) throw new Error("sendMediaGroup: " + JSON.stringify(res));
+    const album = channel.locator("li.msg.album", { hasText: "album test" });
+    await album.waitFor();
+    const n = await album.locator("img.photo").count();
+    if (n !== 2) throw new Error(`the album is drawn with ${n} photos, not 2`);
+    ok("an album in the channel is one group of 2 photos");
   }
 
   const icon = await page.evaluate(async () => {

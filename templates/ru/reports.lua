@@ -21,5 +21,7 @@ return {
   clean_none = "Продаж со списанием не было.",
   minutes = "{minutes} мин",
   hours = "{hours} ч {minutes} мин",
+  chart_title = "Выручка по дням, {from} — {to}",
+  chart_axis = "тыс. сум",
   bad_range = "Не понял даты. Напишите /report, /report ГГГГ-ММ-ДД или /report С ПО (ГГГГ-ММ-ДД, не больше {max} дней).",
 }

@@ -21,5 +21,7 @@ return {
   clean_none = "Hisobdan chiqarilgan sotuv boʻlmadi.",
   minutes = "{minutes} daq",
   hours = "{hours} soat {minutes} daq",
+  chart_title = "Kunlar boʻyicha tushum, {from} — {to}",
+  chart_axis = "ming soʻm",
   bad_range = "Sanalarni tushunmadim. /report, /report YYYY-MM-DD yoki /report DAN GACHA deb yozing (YYYY-MM-DD, {max} kundan oshmasin).",
 }

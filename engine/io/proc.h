@@ -1,7 +1,9 @@
 /*
 ** io/proc.h — child processes over uv_spawn, with their output captured
-** through pipes or sent to files, an optional stdin string and a timeout.
-** Pure C, no Lua: lua_proc.c builds proc.run and proc.spawn on top.
+** through pipes or sent to files, an optional stdin string, a timeout and a
+** cap on captured output. Pure C, no Lua: the product's lua_exec.c builds
+** exec.run on top, the development binary's devkit/lua_proc.c proc.run and
+** proc.spawn.
 **
 ** Lifetime: proc_start() returns 0 and a proc_t whose done callback runs
 ** exactly once, from the loop, when the process has exited and (when
@@ -37,6 +39,9 @@ typedef struct proc_opts {
   uint64_t timeout_ms;         /* 0: none. On expiry: SIGKILL to the process group */
   int own_group;               /* the child starts a new session (setsid), so a kill
                                   can reach its own children too */
+  size_t out_max;              /* 0: no cap. Otherwise each captured stream keeps at
+                                  most this many bytes; one more and the process is
+                                  killed (SIGKILL) and too_big set */
 } proc_opts_t;
 
 struct proc {
@@ -45,6 +50,7 @@ struct proc {
   int64_t exit_status;         /* exit(3) status, 0 when killed by a signal */
   int term_signal;             /* the signal that ended it, or 0 */
   int timed_out;               /* our timeout killed it */
+  int too_big;                 /* it wrote more than out_max: killed, output cut */
   buf_t out, err;              /* captured output */
   int pid;
   void *data;                  /* free for the caller */
@@ -58,6 +64,7 @@ struct proc {
   uv_write_t wreq;
   const char *stdin_data;
   size_t stdin_len;
+  size_t out_max;
   int has_proc, has_in, has_out, has_err;
   int out_eof, err_eof, own_group;
   int done_called, closing, closed_by_owner;

@@ -105,10 +105,17 @@ static void on_alloc(uv_handle_t *h, size_t hint, uv_buf_t *b) {
 static void on_read(uv_stream_t *s, ssize_t n, const uv_buf_t *b) {
   proc_t *p = s->data;
   int is_out = s == (uv_stream_t *)&p->outp;
+  buf_t *to = is_out ? &p->out : &p->err;
   (void)b;
   if (n > 0) {
-    (is_out ? &p->out : &p->err)->len += (size_t)n;  /* read in place by on_alloc */
-    return;
+    to->len += (size_t)n;            /* read in place by on_alloc */
+    if (!p->out_max || to->len <= p->out_max) return;
+    /* Too much: keep the cap's worth, stop reading, end the process. Its
+    ** exit (or the drain timer) finishes the run as usual. */
+    to->len = p->out_max;
+    p->too_big = 1;
+    proc_kill(p, SIGKILL);
+    n = UV_EOF;
   }
   if (n == 0) return;                /* EAGAIN */
   if (is_out) end_pipe(p, &p->outp, &p->out_eof);
@@ -181,6 +188,7 @@ int proc_start(uv_loop_t *loop, proc_t **out, char **argv, const proc_opts_t *o,
   p->loop = loop;
   p->done = done;
   p->own_group = o->own_group;
+  p->out_max = o->out_max;
   buf_init(&p->out);
   buf_init(&p->err);
   p->handle.data = p->timer.data = p->in.data = p->wreq.data = p;
