@@ -35,6 +35,7 @@ M.PREFIXES = {
   cl   = "open a claim on a delivered order: cl:<order id> (from my orders)",
   rm   = "a reminder next year: rm:i:<order id> (opt in), rm:o:<reminder id> (opt out), rm:r:<reminder id> (repeat the order)",
   pe   = "a product's editing (owner, manager): pe:f:<id>:<field>, pe:v:<id>, pe:a:<id>, pe:c:<id>, pe:m:<id>:<category id>, pe:p:<id>, pe:x",
+  sb   = "a substitute proposed for an item of the customer's order: sb:a:<id> (accept), sb:d:<id> (decline)",
   s    = "staff: s:<action>:...; every action behind it checks the presser's role",
 }
 
