@@ -44,19 +44,24 @@ local function refused_toast(ctx, k, params) return out.answer(ctx, texts.reason
 -- The florist
 -- =======================================================================
 
+-- The order's lines as buttons, one to pick.
+local function items_markup(lang, id, items)
+  local rows = {}
+  for _, it in ipairs(items) do
+    rows[#rows + 1] = { keyboard.button(t(lang, "substitution.florist.item",
+      { name = lang == "uz" and it.name_uz or it.name_ru, count = it.count }), keyboard.cb("s", "subi", id, it.id)) }
+  end
+  return keyboard.markup(rows)
+end
+
 -- [🔄 Substitute] on the post (or again from her chat): the order's lines,
 -- privately.
 local function on_start(ctx, args)
   local id = num(args[3])
   local items, why = sub.items(id, ctx.user)
   if not items then return refused_toast(ctx, why) end
-  local rows = {}
-  for _, it in ipairs(items) do
-    rows[#rows + 1] = { keyboard.button(t(ctx.lang, "substitution.florist.item",
-      { name = ctx.lang == "uz" and it.name_uz or it.name_ru, count = it.count }), keyboard.cb("s", "subi", id, it.id)) }
-  end
   local sent = out.send(ctx.lang, ctx.user.tg_id, t(ctx.lang, "substitution.florist.choose_item", { id = id }),
-    keyboard.markup(rows))
+    items_markup(ctx.lang, id, items))
   if not sent then return out.answer(ctx, t(ctx.lang, "flow.open_bot")) end
   if ctx.private then return out.answer(ctx) end
   return out.answer(ctx, t(ctx.lang, "substitution.florist.proposed_toast"))
@@ -69,7 +74,9 @@ local function on_item(ctx, args)
   local what = ctx.lang == "uz" and it.name_uz or it.name_ru
   out.answer(ctx)
   if not offers[1] then
-    return out.show(ctx, { text = t(ctx.lang, "substitution.florist.none", { name = what }) })
+    -- the lines again: another may have a substitute, or this one later
+    return out.show(ctx, { text = t(ctx.lang, "substitution.florist.none", { name = what }),
+      markup = items_markup(ctx.lang, id, sub.items(id, ctx.user) or {}) })
   end
   local rows = {}
   for _, p in ipairs(offers) do
