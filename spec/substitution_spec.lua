@@ -24,7 +24,6 @@ local bot = require "support.bot"
 local server = require "support.server"
 local pg = require "pg"
 local fs = require "fs"
-local config = require "config"
 local i18n = require "i18n"
 local crypto = require "crypto"
 local flow = require "shop.order_flow"
@@ -41,14 +40,7 @@ describe("substitution with the customer's consent", function()
   local emu, dir, srv, owner, ou, colour
   local made = {}
 
-  local function env()
-    return {
-      BOT_TOKEN = config.bot_token, TELEGRAM_API_URL = emu.api_url,
-      FLORIST_CHAT_ID = tostring(emu.florists), COURIER_CHAT_ID = tostring(emu.couriers),
-      OWNER_TG_IDS = tostring(owner.tg_id), OWNER_CHAT_ID = tostring(owner.tg_id),
-      LOG_LEVEL = "warn", GULDASTA_WATCH = "0",
-    }
-  end
+  local function env() return fx.serve_env(emu, owner.tg_id) end
 
   setup(function()
     emu = fx.telegram()
