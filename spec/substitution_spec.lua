@@ -23,7 +23,6 @@ local fx = require "support.orders"
 local bot = require "support.bot"
 local server = require "support.server"
 local pg = require "pg"
-local fs = require "fs"
 local i18n = require "i18n"
 local crypto = require "crypto"
 local flow = require "shop.order_flow"
@@ -44,11 +43,9 @@ describe("substitution with the customer's consent", function()
 
   setup(function()
     emu = fx.telegram()
-    dir = server.copy_root()
-    local path = dir .. "/rules/substitution.lua"
-    local text = assert(fs.read(path))
-    text = text:gsub("M.CHECK_SECONDS = %d+", "M.CHECK_SECONDS = 1")
-    assert(fs.write(path, text))
+    dir = server.copy_root_with_rule("substitution", function(text)
+      return (text:gsub("M.CHECK_SECONDS = %d+", "M.CHECK_SECONDS = 1"))
+    end)
     owner, ou = fx.person(emu, "client", "ru", "Owner")
     srv = server.start { root = dir, env = env() }
   end)
