@@ -30,7 +30,7 @@ local PUBLIC = {
   command = { start = true, lang = true, menu = true, help = true, catalog = true, search = true, cart = true },
   callback = { l = true, lq = true, m = true, c = true, p = true, x = true, sp = true, q = true, f = true,
                fc = true, fo = true, fp = true, r = true, n = true, a = true, k = true, b = true, o = true,
-               u = true, y = true, fb = true, cl = true, rm = true },
+               u = true, y = true, fb = true, cl = true, rm = true, sb = true },
 }
 
 -- What a user with `role` is, for users.has_role (the owner flag is
@@ -73,7 +73,7 @@ local function snapshot(order_id, product_id, user_ids)
   end
   s.user_roles = table.concat(roles, ",")
   for _, t in ipairs { "order_events", "inventory_log", "stock_corrections", "payments", "refunds_owed",
-                       "channel_posts", "audit_log", "claims", "stock_lots" } do
+                       "channel_posts", "audit_log", "claims", "stock_lots", "substitutions" } do
     s[t] = q("SELECT count(*)::bigint AS n FROM " .. t)[1].n
   end
   s.stock_sum = q("SELECT coalesce(sum(on_hand), 0)::bigint AS n FROM stock")[1].n

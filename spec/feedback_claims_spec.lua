@@ -18,8 +18,6 @@ local fx = require "support.orders"
 local bot = require "support.bot"
 local server = require "support.server"
 local pg = require "pg"
-local fs = require "fs"
-local config = require "config"
 local i18n = require "i18n"
 
 local function T(lang, key, vars) return i18n.str(i18n.t(lang, key, vars)) end
@@ -28,24 +26,15 @@ local function q(sql, ...) return assert(pg.query(sql, ...)) end
 describe("feedback and claims", function()
   local emu, dir, srv, owner, ou, rose
 
-  local function env()
-    return {
-      BOT_TOKEN = config.bot_token, TELEGRAM_API_URL = emu.api_url,
-      FLORIST_CHAT_ID = tostring(emu.florists), COURIER_CHAT_ID = tostring(emu.couriers),
-      OWNER_TG_IDS = tostring(owner.tg_id), OWNER_CHAT_ID = tostring(owner.tg_id),
-      LOG_LEVEL = "warn", GULDASTA_WATCH = "0",
-    }
-  end
+  local function env() return fx.serve_env(emu, owner.tg_id) end
 
   setup(function()
     emu = fx.telegram()
-    dir = server.copy_root()
-    local path = dir .. "/rules/feedback.lua"
-    local text = assert(fs.read(path))
-    text = text:gsub("M.ASK_AFTER_DAYS = %d+", "M.ASK_AFTER_DAYS = 3 / 86400")
-               :gsub("M.ASK_UNTIL_DAYS = %d+", "M.ASK_UNTIL_DAYS = 1")
-               :gsub("M.CHECK_SECONDS = %d+", "M.CHECK_SECONDS = 1")
-    assert(fs.write(path, text))
+    dir = server.copy_root_with_rule("feedback", function(text)
+      return (text:gsub("M.ASK_AFTER_DAYS = %d+", "M.ASK_AFTER_DAYS = 3 / 86400")
+                  :gsub("M.ASK_UNTIL_DAYS = %d+", "M.ASK_UNTIL_DAYS = 1")
+                  :gsub("M.CHECK_SECONDS = %d+", "M.CHECK_SECONDS = 1"))
+    end)
     owner, ou = fx.person(emu, "client", "ru", "Owner")
     rose = fx.product { on_hand = 50 }
     srv = server.start { root = dir, env = env() }

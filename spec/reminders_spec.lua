@@ -8,7 +8,6 @@
 --   build/asan/guldasta-dev run spec/runner.lua spec/reminders_spec.lua
 local bot = require "support.bot"
 local server = require "support.server"
-local fs = require "fs"
 local config = require "config"
 local ofx = require "support.orders"
 local i18n = require "i18n"
@@ -37,10 +36,10 @@ describe("reminders", function()
 
   setup(function()
     emu = ofx.telegram()
-    dir = server.copy_root()
     -- the job looks every second (the default is a minute)
-    local path = dir .. "/rules/reminders.lua"
-    assert(fs.write(path, (assert(fs.read(path)):gsub("M.CHECK_SECONDS = %d+", "M.CHECK_SECONDS = 1"))))
+    dir = server.copy_root_with_rule("reminders", function(text)
+      return (text:gsub("M.CHECK_SECONDS = %d+", "M.CHECK_SECONDS = 1"))
+    end)
     fx = bot.catalog()
     -- the rose is there; the doll (in the remembered order) is out of stock
     q([[INSERT INTO stock (product_id, on_hand) VALUES ($1, 500), ($2, 0)

@@ -37,6 +37,7 @@ M.PREFIXES = {
   pe   = "a product's editing (owner, manager): pe:f:<id>:<field>, pe:v:<id>, pe:a:<id>, pe:c:<id>, pe:m:<id>:<category id>, pe:p:<id>, pe:x",
   pn   = "a new product, guided (owner, manager): pn:s:<step> (skip), pn:k:<step>:<kind>, pn:c:<step>:<category id>, pn:v:<step>:<1|0>, pn:ok (create), pn:x",
   pc   = "the categories (owner, manager): pc:l, pc:o:<id>, pc:n (a new one), pc:r:<id>:<name_ru|name_uz>, pc:a:<id> (hide / show), pc:x",
+  sb   = "a substitute proposed for an item of the customer's order: sb:a:<id> (accept), sb:d:<id> (decline)",
   s    = "staff: s:<action>:...; every action behind it checks the presser's role",
 }
 

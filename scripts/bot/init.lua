@@ -72,6 +72,13 @@ function M.install()
   local remind = require "bot.reminders"
   require("timer").after(2, remind.tick)
   require("timer").every(rules.reminders.CHECK_SECONDS, remind.tick)
+  -- substitutes proposed to customers: their answer time (then the owner
+  -- decides), and the proposals and owner questions still owed, each
+  -- claimed by one process (shop/substitution.lua)
+  local substitution = require "bot.substitution"
+  substitution.subscribe()
+  require("timer").after(2, substitution.tick)
+  require("timer").every(rules.substitution.CHECK_SECONDS, substitution.tick)
   local every = math.max(1, math.min(rules.orders.NOTICE_RETRY_SECONDS, rules.payments.HOLD_MINUTES * 60 / 4))
   require("timer").every(every, function()
     local payments = require "shop.payments"

@@ -94,6 +94,14 @@ local function edit_post(kind, o, items)
   if not ok then warn(kind .. " post edit", o, err, code) end
 end
 
+-- The florists' and couriers' posts edited to the order as it is now (its
+-- items changed: a substitute accepted).
+function M.refresh_posts(o)
+  local items = flow.items(o.id)
+  edit_post("florist", o, items)
+  edit_post("courier", o, items)
+end
+
 -- {======================================================================
 -- The couriers
 -- =======================================================================

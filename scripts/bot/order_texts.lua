@@ -123,6 +123,10 @@ function M.florist_markup(lang, o)
   elseif s == "assembling" then
     rows[#rows + 1] = { keyboard.button(t(lang, "flow.button.ready"), keyboard.cb("s", "rdy", o.id)) }
   end
+  if s == "accepted" or s == "assembling" then
+    -- the order's florist lacks an item or finds it poor (bot/substitution.lua)
+    rows[#rows + 1] = { keyboard.button(t(lang, "substitution.button.substitute"), keyboard.cb("s", "sub", o.id)) }
+  end
   if not FINAL[s] then
     rows[#rows + 1] = { keyboard.button(t(lang, "flow.button.cancel"), keyboard.cb("s", "cxl", o.id)) }
   end
@@ -180,6 +184,9 @@ function M.route(lang, o)
   else parts[#parts + 1] = t(lang, "flow.route.sender", { name = o.customer_name or "-" }) end
   if o.payment_method == "cash" and o.payment_status == "unpaid" then
     parts[#parts + 1] = t(lang, "flow.route.cash", { price = listing.price(lang, o.total or 0) })
+  elseif (o.extra_due or 0) > 0 then
+    -- paid online, then a dearer substitute: its difference at the door
+    parts[#parts + 1] = t(lang, "flow.route.extra_cash", { price = listing.price(lang, o.extra_due) })
   end
   return i18n.join(parts, "\n")
 end

@@ -198,6 +198,18 @@ function M.telegram()
   return emu
 end
 
+-- The environment of a `guldasta serve` (support.server.start { env = })
+-- talking to emulator `emu` (M.telegram) with its chats, whose owner —
+-- tg id `owner_tg` — has the owner's chat in their private chat.
+function M.serve_env(emu, owner_tg)
+  return {
+    BOT_TOKEN = config.bot_token, TELEGRAM_API_URL = emu.api_url,
+    FLORIST_CHAT_ID = tostring(emu.florists), COURIER_CHAT_ID = tostring(emu.couriers),
+    OWNER_TG_IDS = tostring(owner_tg), OWNER_CHAT_ID = tostring(owner_tg),
+    LOG_LEVEL = "warn", GULDASTA_WATCH = "0",
+  }
+end
+
 -- The same emulator, and `guldasta serve` (the whole bot) talking to it
 -- with the same token and chats, so the spec can both call shop modules
 -- (flow.placed) and play the people. opts.owner: OWNER_TG_IDS; opts.env:

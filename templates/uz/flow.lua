@@ -78,6 +78,7 @@ return {
     anonymous = "🕶 Anonim: yuboruvchining ismini aytmang",
     sender = "🙋 Yuboruvchi: {name}",
     cash = "💵 Naqd pul olinadi: {price}",
+    extra_cash = "💵 Almashtirish uchun naqd qoʻshimcha toʻlov: {price}",
   },
 
   customer = {

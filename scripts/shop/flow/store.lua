@@ -131,6 +131,12 @@ local LOG = [[
   INSERT INTO inventory_log (product_id, delta, reason, order_id, actor_id, note)
   SELECT x.pid, x.delta, $3, $4, $5, $6 FROM unnest($1::bigint[], $2::int[]) AS x(pid, delta)]]
 
+-- inventory_log rows of order `order_id`, one per product: ids and deltas
+-- are lists of the same length.
+function M.log(tx, ids, deltas, reason, order_id, actor_id, note)
+  check(tx:query(LOG, pg.array(ids), pg.array(deltas), reason, order_id, actor_id or pg.null, note or pg.null))
+end
+
 -- Writes the order's parts off, each from its oldest lots first
 -- (shop/inventory/lots.lua). Returns { [product_id] = on_hand after },
 -- or nil, the product short of stock ({name_ru=, name_uz=}): the caller
@@ -145,9 +151,7 @@ function M.write_off(tx, order_id, actor_id)
     lots.move(tx, p.product_id, rows[1].on_hand + p.n, -p.n)
     ids[#ids + 1], deltas[#deltas + 1] = p.product_id, -p.n
   end
-  if ids[1] then
-    check(tx:query(LOG, pg.array(ids), pg.array(deltas), "sale", order_id, actor_id, pg.null))
-  end
+  if ids[1] then M.log(tx, ids, deltas, "sale", order_id, actor_id) end
   return on_hand
 end
 
@@ -180,10 +184,10 @@ function M.give_back(tx, order_id, actor_id, note, how)
   if not ids[1] then return {}, false end
   note, actor_id = note or pg.null, actor_id or pg.null
   if how == "loss" then
-    check(tx:query(LOG, pg.array(ids), pg.array(counts), "sale", order_id, actor_id, note))
+    M.log(tx, ids, counts, "sale", order_id, actor_id, note)
     local lost = {}
     for i, n in ipairs(counts) do lost[i] = -n end
-    check(tx:query(LOG, pg.array(ids), pg.array(lost), "loss", order_id, actor_id, note))
+    M.log(tx, ids, lost, "loss", order_id, actor_id, note)
     return {}, false
   end
   local on_hand, back, deltas = {}, {}, {}
@@ -195,9 +199,7 @@ function M.give_back(tx, order_id, actor_id, note, how)
       back[#back + 1], deltas[#deltas + 1] = pid, counts[i]
     end
   end
-  if back[1] then
-    check(tx:query(LOG, pg.array(back), pg.array(deltas), "return", order_id, actor_id, note))
-  end
+  if back[1] then M.log(tx, back, deltas, "return", order_id, actor_id, note) end
   return on_hand, back[1] ~= nil
 end
 

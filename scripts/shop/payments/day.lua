@@ -4,7 +4,7 @@
 -- transactions and the orders:
 --   performed_unpaid   a performed transaction whose order is not paid (nor owed back)
 --   paid_untracked     an order paid online without a performed transaction
---   amount             a performed transaction whose amount is not the order's total
+--   amount             a performed transaction whose amount is not the order's total as paid
 --   stuck              a transaction still created after ATTEMPT_BLOCKS_MINUTES
 local pg = require "pg"
 local rules = require "rules"
@@ -22,7 +22,9 @@ end
 local PAYMENTS = [[
   SELECT p.id, p.order_id, p.provider, p.provider_tx_id, p.amount, p.state, p.reason,
          p.create_ms, p.perform_ms, p.cancel_ms, o.total AS order_total, o.status AS order_status,
-         o.payment_status AS order_payment_status
+         o.payment_status AS order_payment_status,
+         o.total - o.extra_due + (SELECT coalesce(sum(r.amount), 0) FROM refunds_owed r
+                                   WHERE r.order_id = o.id AND r.substitution_id IS NOT NULL)::bigint AS paid_total
     FROM payments p JOIN orders o ON o.id = p.order_id
    WHERE (p.create_time AT TIME ZONE 'Asia/Tashkent')::date = $1::date
       OR (p.perform_time AT TIME ZONE 'Asia/Tashkent')::date = $1::date
@@ -37,7 +39,7 @@ local OWED = [[
   SELECT o.id, o.payment_method, o.total, o.cancel_reason, NULL, o.cancelled_at::text
     FROM orders o
    WHERE o.payment_status = 'refund_pending'
-     AND NOT EXISTS (SELECT 1 FROM refunds_owed r WHERE r.order_id = o.id)
+     AND NOT EXISTS (SELECT 1 FROM refunds_owed r WHERE r.order_id = o.id AND r.substitution_id IS NULL)
    ORDER BY 1]]
 
 local PAID_UNTRACKED = [[
@@ -65,7 +67,9 @@ function M.day(date, now_ms)
                 order_total = p.order_total }
     if p.state == "performed" and not SETTLED[p.order_payment_status] then
       m.kind = "performed_unpaid"
-    elseif p.state == "performed" and p.amount ~= p.order_total then
+    elseif p.state == "performed" and p.amount ~= p.paid_total then
+      -- the total as paid: a substitute's difference since then is cash
+      -- due at the door or its own refunds-owed line
       m.kind = "amount"
     elseif p.state == "created" and now_ms - p.create_ms >= stuck_ms then
       m.kind = "stuck"

@@ -12,17 +12,41 @@ local store = require "shop.payments.store"
 
 local M = {}
 
-local PERFORMED = [[SELECT p.id, p.provider, p.amount, o.total, o.payment_method
-                      FROM orders o LEFT JOIN payments p ON p.order_id = o.id AND p.state = 'performed'
+-- What the customer paid (the performed payment's amount; without one,
+-- the total as it was paid: less a dearer substitute's cash due, plus a
+-- cheaper one's difference), and what is owed back of it already for
+-- cheaper substitutes (shop/substitution/swap.lua).
+local PERFORMED = [[SELECT p.id, p.provider, o.payment_method, s.back,
+                           coalesce(p.amount, o.total - o.extra_due + s.back) AS paid
+                      FROM orders o LEFT JOIN payments p ON p.order_id = o.id AND p.state = 'performed',
+                           LATERAL (SELECT coalesce(sum(r.amount), 0)::bigint AS back FROM refunds_owed r
+                                     WHERE r.order_id = o.id AND r.substitution_id IS NOT NULL) s
                      WHERE o.id = $1]]
 
+-- The provider an order's money goes back by: its performed payment's,
+-- else its payment method.
+local function provider(r) return r.provider or r.payment_method or "cash" end
+
 -- In the cancellation's transaction `tx`: the row owed for order
--- `order_id` (paid), once. Returns the row's id, or nil when it existed.
+-- `order_id` (paid), once: what was paid less what is owed back already
+-- for a cheaper substitute. Returns the row's id, or nil when it existed
+-- (or nothing is left to owe).
 function M.owe_on_cancel(tx, order_id, reason)
   local r = store.plain(assert(tx:query(PERFORMED, order_id))[1])
+  if not r or r.paid - r.back <= 0 then return nil end
+  local owed = store.owe(tx, { order_id = order_id, payment_id = r.id, provider = provider(r),
+                               amount = r.paid - r.back, reason = reason })
+  return owed and owed.id
+end
+
+-- In the substitution's transaction `tx`: `amount` of paid order
+-- `order_id` owed back for a cheaper substitute (its own row, settled
+-- like any other). Returns the row's id, or nil when it existed.
+function M.owe_difference(tx, order_id, substitution_id, amount, reason)
+  local r = store.plain(assert(tx:query(PERFORMED, order_id))[1])
   if not r then return nil end
-  local owed = store.owe(tx, { order_id = order_id, payment_id = r.id, provider = r.provider or r.payment_method or "cash",
-                               amount = r.amount or r.total, reason = reason })
+  local owed = store.owe(tx, { order_id = order_id, payment_id = r.id, provider = provider(r), amount = amount,
+                               reason = reason, substitution_id = substitution_id })
   return owed and owed.id
 end
 

@@ -150,11 +150,15 @@ function M.notice(order_id, kind, detail)
   return rows[1] and rows[1].id
 end
 
-local OWED = [[INSERT INTO refunds_owed (order_id, payment_id, provider, amount, reason)
-               VALUES ($1, $2, $3, $4, $5) ON CONFLICT (order_id) DO NOTHING RETURNING id]]
+-- One row per order for its money back (a cancellation, a claim), and one
+-- per accepted substitution for a cheaper substitute's difference
+-- (t.substitution_id): a second of either is nothing.
+local OWED = [[INSERT INTO refunds_owed (order_id, payment_id, provider, amount, reason, substitution_id)
+               VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT DO NOTHING RETURNING id]]
 
 function M.owe(tx, t)
-  return check(tx:query(OWED, t.order_id, t.payment_id or pg.null, t.provider, t.amount, t.reason or pg.null))[1]
+  return check(tx:query(OWED, t.order_id, t.payment_id or pg.null, t.provider, t.amount, t.reason or pg.null,
+    t.substitution_id or pg.null))[1]
 end
 
 return M
