@@ -30,7 +30,7 @@ local function taken(emu, ids)
 end
 
 describe("reminders in bulk", function()
-  local RATE = 150   -- Telegram's 30/s scaled up, so 300 reminders take 2 s, not 10
+  local RATE = 150   -- Telegram's 30/s scaled up, so 500 reminders take 3 s, not 17
   local emu, dir, srv
   local base = 800000000 + string.unpack("<I4", crypto.random_bytes(4)) % 100000000
 
@@ -86,7 +86,7 @@ describe("reminders in bulk", function()
   end
 
   it("go out at the overall rate, each customer once, with zero 429s", function()
-    local N = 300
+    local N = 500   -- our burst of RATE // 6 at once makes the average of a few hundred ~5 % fast
     local chats, ids = customers(base + 1, N)
     local before = emu.stats.rate_limited
     make_due(ids)
@@ -100,14 +100,15 @@ describe("reminders in bulk", function()
       per[id] = (per[id] or 0) + 1
       assert.are.equal(1, per[id], "a second reminder to " .. id)
     end
-    -- never more than a second's worth (plus our burst) in any second, and
-    -- not one claimed batch at a time either: near the rate throughout
-    local j = 1
-    for i = 1, #sent do
-      while sent[i].at - sent[j].at >= 1 do j = j + 1 end
-      assert.is_true(i - j + 1 <= RATE + RATE // 6, (i - j + 1) .. " reminders within one second")
+    -- never faster than the emulator allows (no 429 above), and not one
+    -- claimed batch at a time either: near the rate throughout. Counted
+    -- over every message the engine sent meanwhile (its jobs also send what
+    -- earlier specs left due, to chats the emulator does not know).
+    local all = {}
+    for _, c in ipairs(emu:calls_of("sendMessage")) do
+      if c.at >= sent[1].at and c.at <= sent[#sent].at then all[#all + 1] = c end
     end
-    local rate = (#sent - 1) / (sent[#sent].at - sent[1].at)
+    local rate = (#all - 1) / (all[#all].at - all[1].at)
     assert.is_true(rate <= RATE * 1.1, "faster than the limit: " .. rate .. "/s")
     assert.is_true(rate >= RATE * 0.8, "much slower than the limit: " .. rate .. "/s")
   end)
@@ -115,7 +116,7 @@ describe("reminders in bulk", function()
   it("wait out a 429's retry_after, and the refused reminder goes once", function()
     local RETRY = 2
     local chats, ids = customers(base + 5001, 20)
-    emu:flood("sendMessage", 1, RETRY)
+    emu:flood("sendMessage", 1, RETRY, base + 5005)
     local before = #emu:calls_of("sendMessage")
     make_due(ids)
     bot.eventually(function() return all_sent(ids) end, 30, "every reminder sent")
