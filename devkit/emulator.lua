@@ -56,10 +56,11 @@ local function dispatch(req)
   local delay = emu.delays[name:lower()] or emu.delays["*"]
   if delay then timer.sleep(delay) end
   local fault = emu.faults[name:lower()]
-  if fault and fault.n > 0 then
+  if fault and fault.n > 0 and (not fault.chat or tostring(p.chat_id) == tostring(fault.chat)) then
     fault.n = fault.n - 1
     fault.held = (fault.held or 0) + (fault.hold and 1 or 0)
     if fault.hold then timer.sleep(fault.hold) end
+    if fault.flood then emu.stats.rate_limited = emu.stats.rate_limited + 1 end
     status, body = fault.status, fault.body
   else
     status, body, headers = fn(emu, p, files)
@@ -418,6 +419,17 @@ function Emulator:fail(method, n, status, raw)
   local body = raw and "<html>bad gateway</html>"
     or { ok = false, error_code = status, description = status >= 500 and "Internal Server Error" or "Bad Request" }
   self.faults[method:lower()] = { n = n, status = status, body = body }
+end
+
+-- Makes the next n calls of `method` (to chat_id only, when given) answer
+-- 429 with parameters.retry_after = `retry_after` seconds, as Telegram does
+-- past a flood limit the emulator's own buckets would not have reached: for
+-- specs that the wait is honoured. Counted in stats.rate_limited like the
+-- buckets' own 429s.
+function Emulator:flood(method, n, retry_after, chat_id)
+  self.faults[method:lower()] = { n = n, status = 429, flood = true, chat = chat_id,
+    body = { ok = false, error_code = 429, description = "Too Many Requests: retry after " .. retry_after,
+             parameters = { retry_after = retry_after } } }
 end
 
 -- Makes the next n calls of `method` hang for `seconds`, then fail with a
