@@ -1,7 +1,7 @@
 -- spec/jobs_spec.lua — the timer jobs whose due state the other specs do
 -- not take through two engine processes and a restart: the owner's daily
 -- summary (report_runs in PostgreSQL) and the recompute of
--- recommendations (its period's lock in Redis). Two `guldasta serve`
+-- recommendations (its due time in periodic_runs). Two `guldasta serve`
 -- processes started after the summary's hour (the engine was down at it)
 -- send it once and recompute once; one restarted within the day and the
 -- period does neither again; one back after the period ran out recomputes
@@ -77,7 +77,7 @@ describe("timer jobs with two engine processes and a restart", function()
     owner = emu:user { id = ofx.tg_id(), first_name = "Owner" }
     -- neither job has run today or this period (as after a night's downtime)
     q("DELETE FROM report_runs WHERE day IN ($1::date, $2::date)", today, yesterday)
-    assert(redis.call("DEL", store.LOCK))
+    q("DELETE FROM periodic_runs WHERE job = 'recommend.recompute'")
   end)
 
   teardown(function()
@@ -108,12 +108,28 @@ describe("timer jobs with two engine processes and a restart", function()
   it("recompute at once when the period ran out while the engine was down", function()
     recomputes = recomputed()
     stop_all()
-    assert(redis.call("DEL", store.LOCK))   -- the period's lock expired meanwhile
+    -- the period ran out meanwhile
+    q("UPDATE periodic_runs SET due_at = now() - interval '1 second' WHERE job = 'recommend.recompute'")
     start()
     start()
     bot.eventually(function() return recomputed() > recomputes end, 20, "a recompute")
     settled()
     assert.are.equal(recomputes + 1, recomputed(), "recomputes")
     assert.are.equal(1, summaries(today), "today's summaries")
+  end)
+
+  it("recompute before its time, once, when Redis lost the result", function()
+    recomputes = recomputed()
+    stop_all()
+    -- within the period, but Redis lost its data, and the latest claim is
+    -- older than a period (a claim within it would hold a forced run back)
+    q("UPDATE periodic_runs SET due_at = now() + interval '1 hour', claimed_at = now() - interval '2 hours' WHERE job = 'recommend.recompute'")
+    assert(redis.call("DEL", store.POPULAR, store.TOGETHER))
+    start()
+    start()
+    bot.eventually(function() return recomputed() > recomputes end, 20, "a recompute")
+    settled()
+    assert.are.equal(recomputes + 1, recomputed(), "recomputes")
+    assert.are.equal(1, redis.call("EXISTS", store.POPULAR), "the result written again")
   end)
 end)

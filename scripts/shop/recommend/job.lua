@@ -6,11 +6,13 @@
 local rules = require "rules"
 local log = require "log"
 local timer = require "timer"
-local crypto = require "crypto"
+local runs = require "shop.periodic_runs"
 local store = require "shop.recommend.store"
 local compute = require "shop.recommend.compute"
 
 local M = {}
+
+local JOB = "recommend.recompute"
 
 M.POPULAR_KEPT = 30   -- best sellers stored; the rule takes what it shows
 
@@ -27,15 +29,20 @@ function M.recompute()
   return { products = n, pairs = #pairs_, seconds = timer.monotonic() - t0 }
 end
 
--- The timer's tick: one process per period does the work (the lock lasts
--- most of a period, so another engine process, or this one after a
--- reload, does not repeat it).
+-- The timer's tick: one process per period does the work. The due time
+-- is in PostgreSQL (shop/periodic_runs.lua), so another engine process,
+-- or this one after a restart or reload, does not repeat it within the
+-- period, and one that comes back after the period ran out recomputes at
+-- once. When Redis lost the result, it is recomputed before its time.
 function M.tick()
-  local period = rules.recommend.RECOMPUTE_SECONDS
-  if not store.lock(math.max(1, period * 9 // 10), crypto.hex(crypto.random_bytes(8))) then return end
-  local ok, res = pcall(M.recompute)
-  if ok then log.info("recommendations recomputed", res)
-  else log.error("recommendations recompute failed", { err = tostring(res) }) end
+  local ok, res = pcall(function()
+    if not runs.claim(JOB, rules.recommend.RECOMPUTE_SECONDS, not store.written()) then return nil end
+    local done, out = pcall(M.recompute)
+    if not done then runs.release(JOB); error(out, 0) end
+    return out
+  end)
+  if not ok then log.error("recommendations recompute failed", { err = tostring(res) })
+  elseif res then log.info("recommendations recomputed", res) end
 end
 
 return M

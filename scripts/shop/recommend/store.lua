@@ -4,14 +4,13 @@
 --
 --   rec:together   hash  product id -> "id:score,id:score" (compute.encode)
 --   rec:popular    string "id,id,..."  the season's best sellers, best first
---   rec:lock       who is recomputing (SET NX EX): one process per period
 local pg = require "pg"
 local redis = require "redis"
 local compute = require "shop.recommend.compute"
 
 local M = {}
 
-M.TOGETHER, M.POPULAR, M.LOCK = "rec:together", "rec:popular", "rec:lock"
+M.TOGETHER, M.POPULAR = "rec:together", "rec:popular"
 
 local function must(v, err)
   if v == nil then error("recommend: " .. tostring(err), 0) end
@@ -97,10 +96,10 @@ function M.read(ids)
   return together, popular
 end
 
--- Takes the period's lock; false when another process has it.
-function M.lock(seconds, token)
-  local r = must(redis.call("SET", M.LOCK, token, "NX", "EX", seconds))
-  return r == "OK"
+-- Whether a recompute's result is in Redis (it is gone after Redis lost
+-- its data: the job then runs before its due time).
+function M.written()
+  return must(redis.call("EXISTS", M.POPULAR)) == 1
 end
 
 return M
