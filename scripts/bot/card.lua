@@ -121,7 +121,8 @@ function M.markup(lang, p, from_list, off) return keyboard.markup(M.rows(lang, p
 
 -- The card's suggestions and its photo's file_id, read from Redis in one
 -- round trip (the recommendations' reads and the file_id's). Returns the
--- suggestions and the photo with its file_id (photo.file_id: see tg.send_photo).
+-- suggestions and the photo with its file_id (photo.file_id, false: none
+-- cached; the tg module then uploads the photo without asking again).
 local function reads(p, user, off, photo)
   local tg = require "tg"
   local cmds = off and {} or recommend.commands(p.id)

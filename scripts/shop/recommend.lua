@@ -5,7 +5,7 @@
 -- season's best sellers.
 --
 --   recommend.for_product(product_id, user[, replies]) -> { { product =, source = }, ... }
---   recommend.for_cart(user)                 -> the same, for the cart's lines
+--   recommend.for_cart(user[, cart])         -> the same, for the cart's lines
 --   source: "together" | "suits" | "popular"
 --   recommend.commands(product_id) -> { redis command, ... }
 --       what for_product reads from Redis, for a caller that sends them in
@@ -117,12 +117,14 @@ function M.for_product(product_id, user, replies)
 end
 
 -- The cart's products: its product lines and the flowers of its bouquets.
-function M.for_cart(user)
+-- the_cart: the cart as the caller has just read it (cart.get), saving a
+-- second read of it; else it is read here.
+function M.for_cart(user, the_cart)
   local ids, seen = {}, {}
   local function add(id)
     if id and not seen[id] then seen[id] = true; ids[#ids + 1] = id end
   end
-  for _, l in ipairs(cart.get(user.id).lines) do
+  for _, l in ipairs((the_cart or cart.get(user.id)).lines) do
     add(l.product_id)
     for _, s in ipairs(l.stems or {}) do add(s.product_id) end
   end
