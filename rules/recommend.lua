@@ -16,6 +16,19 @@
 --     }
 --   product = { id, price, colours = {code=true}, occasions = {...},
 --               tags = {...}, vip, kind }
+--
+-- pick works in steps, and the first three do not change from one card to
+-- the next: what may be suggested that day, how like each one is to the
+-- card's product, and the points a client's history gives each one. So
+-- shop/recommend.lua works them out once (per catalog copy and day, per
+-- product, per client history) and hands them back in:
+--
+--   recommend.usable(candidates, date) -> { [id] = product }  what may be suggested that day
+--   recommend.likeness(anchors, usable) -> { [id] = points }  M.points against the anchors
+--   recommend.taste(client, usable) -> { [id] = points }      M.history_points
+--     input.usable, input.likeness, input.taste: when given, pick uses
+--     them instead of working them out from candidates, anchors and client
+--     (a product missing from likeness or taste has 0 points there).
 
 local season = require "season"
 
@@ -104,13 +117,62 @@ function M.history_points(client, c)
   return p
 end
 
+-- Step 1: candidates of a kind we suggest and in season that day.
+function M.usable(candidates, date)
+  local usable = {}
+  for _, c in ipairs(candidates or {}) do
+    if M.KINDS[c.kind] and season.in_season(c, date) then usable[c.id] = c end
+  end
+  return usable
+end
+
+-- Step 2: each usable product's likeness to the anchors (a cart: to its
+-- lines on average). Products with 0 points are left out.
+function M.likeness(anchors, usable)
+  local out = {}
+  for id, c in pairs(usable) do
+    local p = 0
+    for _, a in ipairs(anchors) do p = p + M.points(a, c) end
+    if #anchors > 1 then p = p // #anchors end
+    if p ~= 0 then out[id] = p end
+  end
+  return out
+end
+
+-- Step 3: each usable product's points from the client's history. Products
+-- with 0 points are left out.
+function M.taste(client, usable)
+  local out = {}
+  if not client then return out end
+  for id, c in pairs(usable) do
+    local p = M.history_points(client, c)
+    if p ~= 0 then out[id] = p end
+  end
+  return out
+end
+
+-- The n first of list in the order `before`, without sorting all of it (a
+-- card shows three of what may be most of the catalog).
+local function first(list, n, before)
+  local top = {}
+  if n <= 0 then return top end
+  for _, x in ipairs(list) do
+    local i = #top
+    if i < n or before(x, top[n]) then
+      if i == n then i = n - 1 end     -- the last one drops out
+      while i >= 1 and before(x, top[i]) do top[i + 1] = top[i]; i = i - 1 end
+      top[i + 1] = x
+    end
+  end
+  return top
+end
+
 function M.pick(input)
   local anchors, shown, out = input.anchors or {}, {}, {}
   for _, a in ipairs(anchors) do shown[a.id] = true end
-  local usable = {}
-  for _, c in ipairs(input.candidates or {}) do
-    if not shown[c.id] and M.KINDS[c.kind] and season.in_season(c, input.date) then usable[c.id] = c end
-  end
+  local usable = input.usable or M.usable(input.candidates, input.date)
+  local likeness = input.likeness or M.likeness(anchors, usable)
+  local taste = input.taste or M.taste(input.client, usable)
   local function add(id, source)
     if #out < M.SHOW and usable[id] and not shown[id] then
       shown[id] = true
@@ -120,22 +182,21 @@ function M.pick(input)
   -- often chosen together: the strongest pairs first
   local together = {}
   for id, score in pairs(input.together or {}) do
-    if score >= M.MIN_TOGETHER and usable[id] then together[#together + 1] = { id = id, score = score } end
+    if score >= M.MIN_TOGETHER and usable[id] and not shown[id] then
+      together[#together + 1] = { id = id, score = score }
+    end
   end
   table.sort(together, function(x, y) if x.score ~= y.score then return x.score > y.score end return x.id < y.id end)
   for i = 1, math.min(M.TOGETHER_FIRST, #together) do add(together[i].id, "together") end
   -- suits you: the anchors' likeness and the client's habits
   local suits = {}
-  for id, c in pairs(usable) do
+  for id in pairs(usable) do
     if not shown[id] then
-      local p = 0
-      for _, a in ipairs(anchors) do p = p + M.points(a, c) end
-      if #anchors > 1 then p = p // #anchors end   -- a cart: likeness to its lines on average
-      p = p + M.history_points(input.client, c)
-      if p >= M.MIN_SUITS then suits[#suits + 1] = { id = id, p = p, price = c.price } end
+      local p = (likeness[id] or 0) + (taste[id] or 0)
+      if p >= M.MIN_SUITS then suits[#suits + 1] = { id = id, p = p } end
     end
   end
-  table.sort(suits, function(x, y)
+  suits = first(suits, M.SHOW - #out, function(x, y)
     if x.p ~= y.p then return x.p > y.p end
     return x.id < y.id
   end)

@@ -233,5 +233,26 @@ describe("tg.send", function()
       assert.are_not.equal("AgACforgotten", redis.call("HGET", prefix .. "file_ids", key))
       os.remove(path)
     end)
+
+    it("sends by a file_id its caller read already (media.file_id), reading none itself", function()
+      local png = "\137PNG\r\n\26\n" .. string.pack(">I4", 13) .. "IHDR" .. string.pack(">I4I4", 64, 48) .. "\8\2\0\0\0\0\0\0\0"
+      local path = os.tmpname() .. ".png"
+      assert(fs.write(path, png))
+      finally(function() os.remove(path) end)
+      local id = emu:user({ id = math.random(10, 90) * 1000000 + 970 }).id
+      local key = "products/spec-" .. crypto.hex(crypto.random_bytes(4))
+      local out = run(b, { { params = { chat_id = id }, media = { key = key, path = path } } })
+      local fid = out.results[1].result.photo[1].file_id
+      local uploads = emu.stats.uploads
+      -- a key with nothing cached: the file_id handed in is sent, no upload
+      local other = key .. "-other"
+      out = run(b, { { params = { chat_id = id }, media = { key = other, path = path, file_id = fid } } })
+      assert.are.equal(fid, out.results[1].result.photo[1].file_id)
+      assert.are.equal(uploads, emu.stats.uploads)
+      -- false (the caller read that none is cached): uploaded, though Redis has one
+      out = run(b, { { params = { chat_id = id }, media = { key = key, path = path, file_id = false } } })
+      assert.are_not.equal(json.null, out.results[1].result, tostring(out.results[1].error))
+      assert.are.equal(uploads + 1, emu.stats.uploads)
+    end)
   end)
 end)

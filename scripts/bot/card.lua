@@ -22,6 +22,7 @@ local out = require "bot.out"
 local season = require "shop.season"
 local season_text = require "bot.season"
 local recommend = require "shop.recommend"
+local redis = require "redis"
 
 local M = {}
 
@@ -118,6 +119,22 @@ end
 
 function M.markup(lang, p, from_list, off) return keyboard.markup(M.rows(lang, p, from_list, off)) end
 
+-- The card's suggestions and its photo's file_id, read from Redis in one
+-- round trip (the recommendations' reads and the file_id's). Returns the
+-- suggestions and the photo with its file_id (photo.file_id, false: none
+-- cached; the tg module then uploads the photo without asking again).
+local function reads(p, user, off, photo)
+  local tg = require "tg"
+  local cmds = off and {} or recommend.commands(p.id)
+  local n = #cmds
+  if photo then cmds[n + 1] = tg.file_id_command(photo.key) end
+  if #cmds == 0 then return {}, photo end
+  local res = redis.pipeline(cmds)
+  if photo and res then photo.file_id = tg.file_id_of(res[n + 1]) end
+  if off then return {}, photo end
+  return recommend.for_product(p.id, user, res and table.move(res, 1, n, 1, {}) or false), photo
+end
+
 -- Sends product `id`'s card. Returns false when there is no such active
 -- product (or it is out of season and the rule hides it). opts.from_list:
 -- see M.markup.
@@ -144,13 +161,13 @@ function M.send(ctx, id, opts)
   -- the suggestions are the client's own, so they are added to the kept
   -- buttons, above them, rather than kept with them
   local markup = c.markup
-  local suggested = off and {} or recommend.for_product(p.id, ctx.user)
+  local suggested, photo = reads(p, ctx.user, off, M.media(p))
   if #suggested > 0 then
     local rows = M.suggestion_rows(lang, suggested)
     for _, r in ipairs(c.rows) do rows[#rows + 1] = r end
     markup = keyboard.markup(rows)
   end
-  out.show(ctx, { text = c.text, markup = markup, photo = M.media(p), fresh = true })
+  out.show(ctx, { text = c.text, markup = markup, photo = photo, fresh = true })
   return true
 end
 

@@ -99,7 +99,7 @@ function M.view(ctx)
   parts[#parts + 1] = t(ctx, "cart.delivery_later")
   parts[#parts + 1] = t(ctx, "cart.held", { minutes = minutes() })
   -- suggestions before checkout, each opening its product's card
-  for _, r in ipairs(card.suggestion_rows(ctx.lang, recommend.for_cart(ctx.user))) do rows[#rows + 1] = r end
+  for _, r in ipairs(card.suggestion_rows(ctx.lang, recommend.for_cart(ctx.user, c))) do rows[#rows + 1] = r end
   if q then rows[#rows + 1] = { keyboard.button(t(ctx, "cart.checkout"), "o:start") } end
   rows[#rows + 1] = { keyboard.button(t(ctx, "cart.clear"), "k:x") }
   rows[#rows + 1] = { keyboard.button(t(ctx, "cart.catalog"), "c:0:0"), keyboard.button(t(ctx, "common.menu"), "m") }

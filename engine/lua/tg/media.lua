@@ -17,11 +17,23 @@ local M = {}
 
 local TYPES = { png = "image/png", jpg = "image/jpeg", jpeg = "image/jpeg", webp = "image/webp", gif = "image/gif" }
 
+-- The command M.file_id sends, for a caller that reads it in its own
+-- pipeline with what else it needs, and what M.file_id makes of its reply:
+-- the file_id, false when none is cached, nil when the reply is an error.
+function M.file_id_command(key)
+  return { "HGET", keys.prefix() .. "file_ids", key }
+end
+
+function M.file_id_of(reply)
+  if type(reply) == "string" then return reply end
+  if reply == redis.null then return false end
+  return nil
+end
+
 function M.file_id(key)
-  local v, err, code = redis.call("HGET", keys.prefix() .. "file_ids", key)
+  local v, err, code = redis.call(table.unpack(M.file_id_command(key)))
   if v == nil then return nil, err, code end
-  if v == redis.null then return nil end
-  return v
+  return M.file_id_of(v) or nil
 end
 
 function M.remember_file_id(key, file_id)
@@ -66,10 +78,13 @@ end
 -- tg.send_photo(params, media, opts): params as for sendPhoto without
 -- `photo`; media = { key = "products/S01", path = "/abs/file.png" }; opts as
 -- for tg.send (an upload always reads its result: the file_id is in it).
+-- media.file_id, when the caller read it already (M.file_id_of: a string,
+-- or false for none cached), saves reading it again.
 function M.send_photo(params, media, opts)
   assert(type(media) == "table" and (media.key or media.path), "tg.send_photo: media needs key and path")
   local key = media.key
-  local fid = key and M.file_id(key)
+  local fid = media.file_id
+  if fid == nil then fid = key and M.file_id(key) end
   if fid then
     local p = copy(params)
     p.photo = fid

@@ -15,32 +15,37 @@ M.KEEP = 5000       -- clients remembered per process, at most
 
 local cache, cached = {}, 0
 
-local LINES = [[
-  SELECT o.occasion, p.id, p.colour, p.vip, oi.unit_price
-    FROM orders o JOIN order_items oi ON oi.order_id = o.id JOIN products p ON p.id = oi.product_id
-   WHERE o.customer_id = $1 AND o.status <> 'cancelled'
-   ORDER BY o.created_at DESC, oi.id LIMIT $2]]
-
-local PREFS = "SELECT preferences->'colours' AS colours FROM users WHERE id = $1"
+-- One round trip: the user's row, with their most recent order lines
+-- beside it (none: one row of nulls), so a first card costs one query.
+local HISTORY = [[
+  SELECT u.preferences->'colours' AS liked, l.occasion, l.id, l.colour, l.vip, l.unit_price
+    FROM users u
+    LEFT JOIN LATERAL (
+      SELECT o.occasion, p.id, p.colour, p.vip, oi.unit_price
+        FROM orders o JOIN order_items oi ON oi.order_id = o.id JOIN products p ON p.id = oi.product_id
+       WHERE o.customer_id = u.id AND o.status <> 'cancelled'
+       ORDER BY o.created_at DESC, oi.id LIMIT $2) l ON true
+   WHERE u.id = $1]]
 
 local function load(user_id)
-  local rows = pg.query(LINES, user_id, M.ORDERS)
+  local rows = pg.query(HISTORY, user_id, M.ORDERS)
   if not rows then return nil end
   local client = { colours = {}, occasions = {}, bought = {}, vip = false }
   local prices = {}
   for _, r in ipairs(rows) do
-    if r.occasion ~= pg.null then client.occasions[r.occasion] = true end
-    if r.colour ~= pg.null then
-      for c in r.colour:lower():gmatch("[a-z0-9_]+") do client.colours[c] = (client.colours[c] or 0) + 1 end
+    if r.id ~= pg.null then
+      if r.occasion ~= pg.null then client.occasions[r.occasion] = true end
+      if r.colour ~= pg.null then
+        for c in r.colour:lower():gmatch("[a-z0-9_]+") do client.colours[c] = (client.colours[c] or 0) + 1 end
+      end
+      if r.vip == true then client.vip = true end
+      client.bought[r.id] = true
+      prices[#prices + 1] = r.unit_price
     end
-    if r.vip then client.vip = true end
-    client.bought[r.id] = true
-    prices[#prices + 1] = r.unit_price
   end
   table.sort(prices)
   if #prices > 0 then client.budget = prices[(#prices + 1) // 2] end
-  local prefs = pg.query(PREFS, user_id)
-  local liked = prefs and prefs[1] and prefs[1].colours
+  local liked = rows[1] and rows[1].liked
   if type(liked) == "table" then
     for _, c in ipairs(liked) do
       if type(c) == "string" then client.colours[c] = (client.colours[c] or 0) + 1 end

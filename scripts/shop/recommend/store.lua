@@ -78,22 +78,40 @@ function M.write(neighbours, popular)
   end
 end
 
--- { [neighbour id] = best score with any of ids }, { popular id, ... }
-function M.read(ids)
-  local hmget = { "HMGET", M.TOGETHER }
-  for _, id in ipairs(ids) do hmget[#hmget + 1] = tostring(id) end
+-- What read sends: the best sellers, and the neighbours of ids.
+function M.commands(ids)
   local cmds = { { "GET", M.POPULAR } }
-  if #ids > 0 then cmds[2] = hmget end
-  local res = must(redis.pipeline(cmds))
+  if #ids > 0 then
+    local hmget = { "HMGET", M.TOGETHER }
+    for _, id in ipairs(ids) do hmget[#hmget + 1] = tostring(id) end
+    cmds[2] = hmget
+  end
+  return cmds
+end
+
+-- The best sellers' string changes once per recompute: its list is kept
+-- until it does (callers only read it).
+local popular_of = { s = nil, list = {} }
+
+-- What read makes of the replies to M.commands (nil: Redis did not answer).
+function M.parse(res)
+  must(res, "Redis did not answer")
   local together = {}
-  if res[2] then
+  if type(res[2]) == "table" and not res[2].err then
     for _, s in ipairs(res[2]) do compute.decode(s, together) end
   end
-  local popular = {}
-  if type(res[1]) == "string" then
+  if type(res[1]) ~= "string" then return together, {} end
+  if res[1] ~= popular_of.s then
+    local popular = {}
     for id in res[1]:gmatch("%d+") do popular[#popular + 1] = math.tointeger(tonumber(id)) end
+    popular_of = { s = res[1], list = popular }
   end
-  return together, popular
+  return together, popular_of.list
+end
+
+-- { [neighbour id] = best score with any of ids }, { popular id, ... }
+function M.read(ids)
+  return M.parse(must(redis.pipeline(M.commands(ids))))
 end
 
 -- Whether a recompute's result is in Redis (it is gone after Redis lost
