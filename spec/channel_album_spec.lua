@@ -10,6 +10,7 @@
 -- photo keeps the [Order] button; an eleventh photo is refused; a caption
 -- over Telegram's limit is refused; a customer cannot /work.
 local bot = require "support.bot"
+local support_channel = require "support.channel"
 local orders = require "support.orders"
 local pg = require "pg"
 local i18n = require "i18n"
@@ -23,27 +24,14 @@ local function link_of(m) return (m.caption or ""):match('href="([^"]+)"') end
 describe("channel posts of a finished work", function()
   local b, fx, emu, channel, marketer, mu, long_code
 
+  local ch
+
   setup(function()
-    channel = -(1009000000000 + math.random(1, 99999999))
-    b = bot.start { env = { SHOP_CHANNEL_ID = tostring(channel) } }
-    emu = b.emu
-    fx = bot.catalog(b)
-    -- a product whose description makes any caption too long
-    long_code = fx.code .. "-long"
-    q([[INSERT INTO products (code, category_id, kind, name_ru, name_uz, description_ru, description_uz,
-                              price, colour)
-        VALUES ($1, $2, 'composition', $3, $4, $5, $5, 1000000, 'red')]],
-      long_code, fx.sub, "Длинный " .. fx.n, "Uzun " .. fx.n, string.rep("Очень длинное описание. ", 60))
-    emu:chat(channel, { type = "channel", title = "Guldasta" })
-    marketer = orders.staff("marketing")
-    mu = emu:user { id = marketer.tg_id }
+    ch = support_channel.start()
+    b, emu, fx, channel, marketer, mu, long_code = ch.b, ch.emu, ch.fx, ch.channel, ch.marketer, ch.mu, ch.long_code
   end)
 
-  teardown(function()
-    if channel then pg.query("DELETE FROM channel_posts WHERE chat_id = $1", channel) end
-    bot.drop_catalog(fx)
-    if b then b:stop() end
-  end)
+  teardown(function() support_channel.stop(ch) end)
 
   local function file_ids(msgs)
     local ids = {}
@@ -51,7 +39,7 @@ describe("channel posts of a finished work", function()
     return ids
   end
 
-  -- The bot's messages in `chat_messages` of the album whose first photo
+  -- The messages in `all` of the album whose first photo
   -- carries `link`, in order.
   local function album_with(all, link)
     local group

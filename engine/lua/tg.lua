@@ -27,6 +27,7 @@ tg.send_photo = media.send_photo
 tg.file_id = media.file_id
 tg.remember_file_id = media.remember_file_id
 tg.forget_file_id = media.forget_file_id
+tg.photo_id = media.photo_id
 tg.chat_id_of = update.chat_id_of
 tg.user_of = update.user_of
 tg.kind_of = update.kind_of

@@ -69,17 +69,12 @@ local function when_quiet(ctx, version)
   if st then return preview(ctx, st, photos) end
 end
 
-local function photo_of(msg)
-  local sizes = msg.photo
-  if type(sizes) ~= "table" or not sizes[1] then return nil end
-  return sizes[#sizes].file_id
-end
 
 function M.input_keys(ctx) return { album.key(ctx.user.id) } end
 
 -- A photo while a /work waits for them: taken (or refused past ten).
 function M.on_input(ctx)
-  local file_id = photo_of(ctx.msg)
+  local file_id = require("tg").photo_id(ctx.msg)
   if not file_id or not album.state(ctx.user.id) then return false end
   if not users.has_role(ctx.user, base.ROLE) then return false end
   local version, why = album.add(ctx.user.id, ctx.msg.message_id, file_id)
