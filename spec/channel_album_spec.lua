@@ -159,6 +159,26 @@ describe("channel posts of a finished work", function()
     assert.is_true(q("SELECT posted_at >= scheduled_at AS ok FROM channel_posts WHERE id = $1", post)[1].ok)
   end)
 
+  it("posts two albums of ten due at once within the channel's flood limit, one after the other", function()
+    local limited = emu.stats.rate_limited
+    local ids, files = {}, {}
+    for i = 1, 2 do
+      files[i] = {}
+      for j = 1, 10 do files[i][j] = emu:add_file(("%d-%d"):format(i, j), 640, 640).file_id end
+      ids[i] = q([[INSERT INTO channel_posts (product_id, template, chat_id, lang, caption, created_by, status,
+                                             scheduled_at, photos)
+                   VALUES ($1, 'work', $2, 'ru', $3, $4, 'scheduled', now(), $5) RETURNING id]],
+        fx.rose, channel, "<b>" .. fx.rose_ru .. "</b> " .. i, marketer.id, pg.array(files[i]))[1].id
+    end
+    mu:mark_seen()
+    for i = 1, 2 do mu:wait_message(bot.says(T("ru", "channel.published", { id = ids[i] })), 40) end
+    for i = 1, 2 do
+      local url = "https://t.me/guldasta_test_bot?start=p_" .. fx.rose .. "_" .. ids[i]
+      assert.same(files[i], file_ids(album_with(emu:chat(channel):messages(), url)))
+    end
+    assert.equal(limited, emu.stats.rate_limited, "no 429 from the emulator: the limiter waited instead")
+  end)
+
   it("posts a single photo of a work with the [Order] button", function()
     local question, post, sent, shown = work(fx.code .. "-rose", 1)
     assert.equal(1, #shown)

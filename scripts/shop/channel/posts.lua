@@ -60,12 +60,9 @@ function M.draft(d)
     INSERT INTO channel_posts (product_id, template, chat_id, lang, caption, created_by, status, scheduled_at,
                                photos)
     VALUES ($1, $2, $3, $4, $5, $6, 'draft',
-            CASE WHEN $7::bigint IS NULL THEN now() ELSE to_timestamp($7::bigint) END,
-            CASE WHEN $8::jsonb IS NULL THEN NULL
-                 ELSE ARRAY(SELECT x FROM jsonb_array_elements_text($8::jsonb) WITH ORDINALITY AS e(x, i)
-                             ORDER BY i) END) RETURNING id]],
+            CASE WHEN $7::bigint IS NULL THEN now() ELSE to_timestamp($7::bigint) END, $8::text[]) RETURNING id]],
     d.product_id, d.template, d.chat_id, d.lang, d.caption, d.created_by or pg.null, d.at or pg.null,
-    d.photos or pg.null))[1].id
+    d.photos and pg.array(d.photos) or pg.null))[1].id
 end
 
 -- The draft becomes due at the time it was drafted for (d.at), or now when
@@ -103,10 +100,8 @@ end
 
 function M.posted(id, message_ids, caption)
   check(pg.query([[UPDATE channel_posts SET status = 'posted', message_id = $2, caption = $3, posted_at = now(),
-                   error = NULL,
-                   message_ids = ARRAY(SELECT x::bigint FROM jsonb_array_elements_text($4::jsonb)
-                                        WITH ORDINALITY AS e(x, i) ORDER BY i)
-                   WHERE id = $1]], id, message_ids[1], caption, message_ids))
+                   error = NULL, message_ids = $4::bigint[] WHERE id = $1]],
+    id, message_ids[1], caption, pg.array(message_ids)))
 end
 
 function M.failed(id, why)
