@@ -69,7 +69,6 @@ local function when_quiet(ctx, version)
   if st then return preview(ctx, st, photos) end
 end
 
-
 function M.input_keys(ctx) return { album.key(ctx.user.id) } end
 
 -- A photo while a /work waits for them: taken (or refused past ten).
