@@ -28,4 +28,12 @@ M.RECENT = 10
 -- How far ahead a post may be scheduled, in days.
 M.SCHEDULE_DAYS = 60
 
+-- A finished work's photos (/work): Telegram sends an album as one message
+-- per photo, all within a moment, and never marks the last one. The
+-- preview comes once no photo has arrived for this many seconds.
+M.ALBUM_QUIET_SECONDS = 1.5
+
+-- How long a /work waits for its photos, in minutes.
+M.WORK_WAIT_MINUTES = 30
+
 return M

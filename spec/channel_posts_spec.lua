@@ -9,6 +9,7 @@
 -- processes come back; a caption
 -- over Telegram's limit is refused; a customer cannot /post.
 local bot = require "support.bot"
+local support_channel = require "support.channel"
 local server = require "support.server"
 local orders = require "support.orders"
 local pg = require "pg"
@@ -39,28 +40,14 @@ end
 describe("channel posts", function()
   local b, fx, emu, channel, marketer, mu, long_code
 
+  local ch
+
   setup(function()
-    channel = -(1009000000000 + math.random(1, 99999999))
-    b = bot.start { env = { SHOP_CHANNEL_ID = tostring(channel) } }
-    emu = b.emu
-    fx = bot.catalog(b)
-    -- a product whose description makes the caption too long, with a photo
-    long_code = fx.code .. "-long"
-    q([[INSERT INTO products (code, category_id, kind, name_ru, name_uz, description_ru, description_uz,
-                              price, colour, media_key)
-        VALUES ($1, $2, 'composition', $3, $4, $5, $5, 1000000, 'red', $6)]],
-      long_code, fx.sub, "Длинный " .. fx.n, "Uzun " .. fx.n, string.rep("Очень длинное описание. ", 60),
-      "spec/" .. fx.tag .. "-rose")
-    emu:chat(channel, { type = "channel", title = "Guldasta" })
-    marketer = orders.staff("marketing")
-    mu = emu:user { id = marketer.tg_id }
+    ch = support_channel.start()
+    b, emu, fx, channel, marketer, mu, long_code = ch.b, ch.emu, ch.fx, ch.channel, ch.marketer, ch.mu, ch.long_code
   end)
 
-  teardown(function()
-    if channel then pg.query("DELETE FROM channel_posts WHERE chat_id = $1", channel) end
-    bot.drop_catalog(fx)
-    if b then b:stop() end
-  end)
+  teardown(function() support_channel.stop(ch) end)
 
   local function posts_in_channel()
     local n = 0

@@ -110,6 +110,22 @@ describe("post templates", function()
     assert.truthy(posts.render("product", fits, "ru", { date = "2026-03-08" }))
   end)
 
+  it("adds an album's [Order] link as the last line, its label counted, refused rather than cut", function()
+    local s = assert(posts.with_link("<b>Розы</b>", "🛒 Заказать <сейчас>", "https://t.me/b?start=p_1_2&x=\"y\""))
+    assert.equal('<b>Розы</b>\n\n<a href="https://t.me/b?start=p_1_2&amp;x=&quot;y&quot;">🛒 Заказать &lt;сейчас&gt;</a>', s)
+    assert.is_true(html.check(s))
+    -- 1 000 characters fit alone; with "\n\n" and a 30-character label they do not
+    local caption = ("р"):rep(1000)
+    assert.equal(1000, html.length(caption))
+    local label = ("з"):rep(30)
+    local none, why, kind, len = posts.with_link(caption, label, "https://t.me/" .. ("x"):rep(500))
+    assert.is_nil(none)
+    assert.equal("too_long", kind)
+    assert.equal(1032, len, "the address does not count, the label does")
+    assert.truthy(why:find("1032 characters, Telegram allows 1024", 1, true), why)
+    assert.truthy(posts.with_link(("р"):rep(990), label, "https://t.me/" .. ("x"):rep(500)))
+  end)
+
   it("check() renders every template's sample in both languages", function()
     for key in pairs(templates) do
       if key:find("^posts%.spec_") then templates[key] = nil end

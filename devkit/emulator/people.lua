@@ -135,16 +135,30 @@ end
 
 -- A photo from the user (a florist's bouquet, a courier's proof): data is
 -- the image's bytes (default: a tiny PNG); the file is kept like the bot's
--- uploads, so the bot can send it on by file_id. opts.caption, opts.chat.
+-- uploads, so the bot can send it on by file_id. opts.caption, opts.chat,
+-- opts.media_group_id (one photo of an album: User:send_album).
 local TINY_PNG = "\137PNG\r\n\26\n\0\0\0\rIHDR\0\0\0\1\0\0\0\1\8\6\0\0\0\31\21\196\137"
   .. "\0\0\0\13IDATx\156c\248\15\4\0\9\251\3\253\227U\242\156\0\0\0\0IEND\174B`\130"
 
 function User:send_photo(data, opts)
   local f = self.emu:add_file(data or TINY_PNG, 640, 640)
   local chat = opts and opts.chat and self.emu.chats[opts.chat] or self.chat
-  return self:_post({ caption = opts and opts.caption,
+  return self:_post({ caption = opts and opts.caption, media_group_id = opts and opts.media_group_id,
     photo = { { file_id = f.file_id, file_unique_id = f.file_unique_id, width = f.width,
                 height = f.height, file_size = f.size } } }, chat)
+end
+
+-- An album of n photos, as Telegram delivers one: n messages (n updates)
+-- sharing a media_group_id, the caption (opts.caption) on the first.
+-- Returns the messages. opts.chat as for send_photo.
+function User:send_album(n, opts)
+  local group = tostring(self.emu:next_seq())
+  local sent = {}
+  for i = 1, n do
+    sent[i] = self:send_photo(nil, { chat = opts and opts.chat, media_group_id = group,
+                                     caption = i == 1 and opts and opts.caption or nil })
+  end
+  return sent
 end
 
 -- A document from the user (a CSV the owner uploads): data is the file's

@@ -29,6 +29,7 @@ tg.file_id_command = media.file_id_command
 tg.file_id_of = media.file_id_of
 tg.remember_file_id = media.remember_file_id
 tg.forget_file_id = media.forget_file_id
+tg.photo_id = media.photo_id
 tg.chat_id_of = update.chat_id_of
 tg.user_of = update.user_of
 tg.kind_of = update.kind_of

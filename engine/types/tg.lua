@@ -86,6 +86,11 @@ function tg.user_of(update) end
 ---@return string kind  "message", "callback_query", ...
 function tg.kind_of(update) end
 
+---The file_id of a photo message's largest size, or nil when it is not a photo.
+---@param message table
+---@return string|nil
+function tg.photo_id(message) end
+
 ---answerCallbackQuery; opts: show_alert, url, cache_time.
 ---@param callback_query table|string  the query or its id
 ---@param text string|nil

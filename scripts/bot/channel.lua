@@ -8,10 +8,13 @@
 --   /posts                                     the latest posts, clicks and orders
 --   /post_edit ID [template]                   the caption rendered again, edited in place
 --   /post_delete ID                            deleted from the channel (or unscheduled)
+--   /work CODE [template] [YYYY-MM-DD HH:MM]   a finished work: the marketer's own
+--                                              photos (one, or an album of up to 10)
+--                                              showing product CODE (bot/channel/work.lua)
 --   cp:ok:<id>, cp:x:<id>                      the preview's buttons
 --
--- The records and the schedule are shop/channel/posts.lua; this file
--- sends. A post goes out only through M.tick, which claims due rows one by
+-- The records and the schedule are shop/channel/posts.lua; sending a post
+-- (a photo with a button, or an album with a link) is bot/channel/base.lua. A post goes out only through M.tick, which claims due rows one by
 -- one (a timer of bot/init.lua, and at once after [Publish]), so a post is
 -- sent once even with two engine processes, and one missed while the
 -- engine was down goes out when it is back. The channel's language is
@@ -19,11 +22,10 @@
 local i18n = require "i18n"
 local log = require "log"
 local rules = require "rules"
-local config = require "config"
-local keyboard = require "bot.keyboard"
 local out = require "bot.out"
 local card = require "bot.card"
-local deeplink = require "bot.deeplink"
+local base = require "bot.channel.base"
+local work = require "bot.channel.work"
 local catalog = require "shop.catalog"
 local posts = require "shop.posts"
 local channel_posts = require "shop.channel.posts"
@@ -31,54 +33,10 @@ local when = require "shop.channel.when"
 
 local M = {}
 
-local ROLE = { "marketing", "manager" }   -- owners pass every role check
+local ROLE = base.ROLE
 local DEFAULT_TEMPLATE = "product"
 
-local function t(ctx, k, vars) return i18n.t(ctx.lang, k, vars) end
-local function say(ctx, k, vars) return out.show(ctx, { text = t(ctx, k, vars), fresh = true }) end
-
--- The channel's numeric id (channel_posts.chat_id): SHOP_CHANNEL_ID as a
--- number, or an @name resolved once per generation by getChat.
-local resolved
-
-local function channel_id()
-  local v = config.shop_channel_id
-  if not v or v == "" then return nil end
-  local n = math.tointeger(tonumber(v))
-  if n then return n end
-  if not resolved then
-    local chat, err = require("tg").call("getChat", { chat_id = v })
-    if type(chat) ~= "table" or not math.tointeger(chat.id) then
-      log.warn("SHOP_CHANNEL_ID not resolved", { chat = v, err = tostring(err) })
-      return nil
-    end
-    resolved = chat.id
-  end
-  return resolved
-end
-
--- {======================================================================
--- The [Order] link
--- =======================================================================
-
-local username   -- the bot's, from getMe, once per generation
-
-local function bot_username()
-  if username then return username end
-  local me, err = require("tg").call("getMe")
-  if type(me) ~= "table" or type(me.username) ~= "string" then return nil, err or "getMe has no username" end
-  username = me.username
-  return username
-end
-
--- The post's keyboard: [Order] opening product_id in the bot, counted
--- for post_id. nil, why when the bot's username is unknown.
-function M.markup(lang, product_id, post_id)
-  local name, err = bot_username()
-  if not name then return nil, err end
-  local url = "https://t.me/" .. name .. "?start=" .. deeplink.post_payload(product_id, post_id)
-  return keyboard.markup { { keyboard.url_button(i18n.t(lang, "channel.order_button"), url) } }
-end
+local t, say = base.t, base.say
 
 -- {======================================================================
 -- Sending (the job)
@@ -93,14 +51,9 @@ end
 
 -- Sends one claimed row; the row is posted or failed afterwards.
 local function send(row)
-  local p = catalog.get().products[row.product_id]
-  local media = p and card.media(p)
-  local markup, err = M.markup(row.lang, row.product_id, row.id)
-  local res, code
-  if not media then err = "the product or its photo is gone"
-  elseif markup then res, err, code = out.post(row.chat_id, media, row.caption, markup) end
-  if res and res.message_id then
-    channel_posts.posted(row.id, res.message_id, row.caption)
+  local ids, err, code = base.deliver(row.chat_id, row)
+  if ids then
+    channel_posts.posted(row.id, ids, err)
     tell_creator(row, "channel.published", { id = row.id })
     return true
   end
@@ -128,80 +81,20 @@ end
 -- /post and its preview
 -- =======================================================================
 
-local function names() return table.concat(posts.names(), ", ") end
-
--- "CODE [template] [YYYY-MM-DD HH:MM]" -> code, template, time text
-local function parse(rest)
-  local words = {}
-  for w in (rest or ""):gmatch("%S+") do words[#words + 1] = w end
-  local code = words[1]
-  local template, i = DEFAULT_TEMPLATE, 2
-  if words[2] and not words[2]:match("^%d%d%d%d%-") then template, i = words[2], 3 end
-  local at = #words >= i and table.concat(words, " ", i) or nil
-  return code, template, at
-end
-
-local function product_by_code(code)
-  local c = catalog.get()
-  return c.by_code[code] or c.by_code[code:upper()] or c.by_code[code:lower()]
-end
-
-local function known_template(name)
-  for _, n in ipairs(posts.names()) do if n == name then return true end end
-  return false
-end
-
--- The caption of template `name` for product p, on the day `at` (or
--- today), in the channel's language; or nil after telling ctx why.
-local function render(ctx, name, p, at)
-  if not known_template(name) then say(ctx, "channel.no_template", { name = name, templates = names() }); return nil end
-  local caption, why, kind, len = posts.render(name, p, rules.channel.LANG,
-    { date = rules.slots.local_date(at or os.time()) })
-  if caption then return caption end
-  if kind == "too_long" then say(ctx, "channel.too_long", { length = len, max = posts.CAPTION_MAX })
-  else say(ctx, "channel.render_failed", { reason = why }) end
-  return nil
-end
-
 function M.on_post(ctx, rest)
-  local chat = channel_id()
+  local chat = base.channel_id()
   if not chat then return say(ctx, "channel.no_channel") end
-  local code, name, at_text = parse(rest)
-  if not code then return say(ctx, "channel.usage", { templates = names() }) end
-  local p = product_by_code(code)
+  local code, name, at_text = base.parse(rest, DEFAULT_TEMPLATE)
+  if not code then return say(ctx, "channel.usage", { templates = base.names() }) end
+  local p = base.product_by_code(code)
   if not p then return say(ctx, "channel.no_product", { code = code }) end
-  local media = card.media(p)
-  if not media then return say(ctx, "channel.no_photo", { code = code }) end
-  local at
-  if at_text then
-    local why
-    at, why = when.parse(at_text, os.time())
-    if not at then
-      if why == "far" then return say(ctx, "channel.far_time", { days = rules.channel.SCHEDULE_DAYS }) end
-      return say(ctx, why == "past" and "channel.past_time" or "channel.bad_time")
-    end
-  end
-  local caption = render(ctx, name, p, at)
+  if not card.media(p) then return say(ctx, "channel.no_photo", { code = code }) end
+  local at, ok = base.time(ctx, at_text)
+  if not ok then return end
+  local caption = base.render(ctx, name, p, at)
   if not caption then return end
-  local lang = rules.channel.LANG
-  local id = channel_posts.draft { product_id = p.id, template = name, chat_id = chat, lang = lang,
-                                   caption = caption, created_by = ctx.user.id, at = at }
-  local markup, err = M.markup(lang, p.id, id)
-  if not markup then
-    channel_posts.cancel(id)
-    return say(ctx, "channel.telegram_refused", { reason = tostring(err) })
-  end
-  -- the post exactly as the channel will show it, then the question
-  local res, perr = out.post(ctx.chat_id, media, caption, markup)
-  if not res then
-    channel_posts.cancel(id)
-    return say(ctx, "channel.telegram_refused", { reason = tostring(perr) })
-  end
-  local question = at and t(ctx, "channel.preview_at", { id = id, at = when.format(at) })
-                      or t(ctx, "channel.preview_now", { id = id })
-  return out.show(ctx, { text = question, fresh = true, markup = keyboard.markup {
-    { keyboard.button(t(ctx, at and "channel.schedule" or "channel.publish"), keyboard.cb("cp", "ok", id)),
-      keyboard.button(t(ctx, "channel.cancel"), keyboard.cb("cp", "x", id)) } } })
+  return base.preview(ctx, { product_id = p.id, template = name, chat_id = chat, lang = rules.channel.LANG,
+                             caption = caption, created_by = ctx.user.id, at = at })
 end
 
 -- "cp:ok:<id>" / "cp:x:<id>"
@@ -251,7 +144,8 @@ local function post_of(ctx, rest, usage)
 end
 
 -- The caption rendered again (the template as it is now, or another one)
--- and edited in place in the channel.
+-- and edited in place in the channel: the photo's caption, or the album's
+-- (its first photo's), with its [Order] link again.
 function M.on_edit(ctx, rest)
   local row = post_of(ctx, rest, "channel.edit_usage")
   if not row then return end
@@ -259,19 +153,31 @@ function M.on_edit(ctx, rest)
   local name = (rest or ""):match("^#?%d+%s+(%S+)") or row.template
   local p = catalog.get().products[row.product_id]
   if not p then return say(ctx, "channel.no_post", { id = row.id }) end
-  local caption = render(ctx, name, p, row.posted_at)
+  local caption = base.render(ctx, name, p, row.posted_at)
   if not caption then return end
-  local markup, err = M.markup(row.lang, row.product_id, row.id)
-  local ok, code
-  if markup then ok, err, code = out.post_caption(row.chat_id, row.message_id, caption, markup) end
+  local sent, markup, kind, len = base.dress(row.lang, row.product_id, row.id, caption,
+                                             row.photos and #row.photos or 1)
+  if kind == "too_long" then return say(ctx, "channel.too_long", { length = len, max = posts.CAPTION_MAX }) end
+  local ok, err, code
+  if sent then ok, err, code = out.post_caption(row.chat_id, row.message_id, sent, markup)
+  else err = markup end
   if not ok then
     log.info("channel post edit refused", { post = row.id, err = tostring(err), code = code })
     return say(ctx, "channel.telegram_refused", { reason = tostring(err) })
   end
-  channel_posts.recaption(row.id, caption)
+  channel_posts.recaption(row.id, sent)
   return say(ctx, "channel.edited", { id = row.id })
 end
 
+-- A message already gone from the channel (deleted by hand, or by an
+-- earlier /post_delete that stopped half-way) is not an error here.
+local function gone(err)
+  return type(err) == "string" and err:find("message to delete not found", 1, true) ~= nil
+end
+
+-- Every message of the post (each photo of an album) deleted from the
+-- channel, one deleteMessage each through the outbound limiter; a post not
+-- yet out is taken off the schedule.
 function M.on_delete(ctx, rest)
   local row = post_of(ctx, rest, "channel.delete_usage")
   if not row then return end
@@ -280,10 +186,12 @@ function M.on_delete(ctx, rest)
     row = channel_posts.find(row.id)
   end
   if row.status ~= "posted" or not row.message_id then return say(ctx, "channel.no_post", { id = row.id }) end
-  local ok, err, code = out.delete(row.chat_id, row.message_id)
-  if not ok then
-    log.info("channel post delete refused", { post = row.id, err = tostring(err), code = code })
-    return say(ctx, "channel.telegram_refused", { reason = tostring(err) })
+  for _, message_id in ipairs(row.message_ids or { row.message_id }) do
+    local ok, err, code = out.delete(row.chat_id, message_id)
+    if not ok and not gone(err) then
+      log.info("channel post delete refused", { post = row.id, message = message_id, err = tostring(err), code = code })
+      return say(ctx, "channel.telegram_refused", { reason = tostring(err) })
+    end
   end
   channel_posts.deleted(row.id)
   return say(ctx, "channel.deleted", { id = row.id })
@@ -294,10 +202,15 @@ M.commands = {
   posts       = { fn = M.on_posts, role = ROLE },
   post_edit   = { fn = M.on_edit, role = ROLE },
   post_delete = { fn = M.on_delete, role = ROLE },
+  work        = { fn = work.on_command, role = ROLE },
 }
 
 M.callbacks = {
   cp = { fn = M.on_press, role = ROLE },
 }
+
+-- The photos of a finished work, while a /work waits for them.
+M.on_input = work.on_input
+M.input_keys = work.input_keys
 
 return M

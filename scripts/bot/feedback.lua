@@ -137,14 +137,9 @@ local function to_owner(c)
   if not msg then log.warn("claim not posted", { claim = c.id, err = tostring(err), code = code }) end
 end
 
-local function photo_of(msg)
-  local sizes = msg.photo
-  if type(sizes) ~= "table" or not sizes[1] then return nil end
-  return sizes[#sizes].file_id
-end
 
 local function on_claim_photo(ctx, k, order_id)
-  local photo = photo_of(ctx.msg)
+  local photo = require("tg").photo_id(ctx.msg)
   if not photo then return say(ctx, t(ctx.lang, "feedback.claim.need_photo", { id = order_id })) end
   local c, why, params = claims.open(order_id, ctx.user, ctx.msg.caption, photo)
   if not c then

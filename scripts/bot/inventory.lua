@@ -270,18 +270,12 @@ M.staff = {
 
 function M.input_keys(ctx) return { state.key(ctx.user.id) } end
 
--- The largest size of a photo message, or nil.
-local function photo_of(msg)
-  local sizes = msg.photo
-  if type(sizes) ~= "table" or not sizes[1] then return nil end
-  return sizes[#sizes].file_id
-end
 
 function M.on_input(ctx)
   local st = state.load(ctx.user.id)
   if not st then return false end
   if st.step == "invoice" then
-    local photo = photo_of(ctx.msg)
+    local photo = require("tg").photo_id(ctx.msg)
     if photo then
       say(ctx, finish(ctx, st, photo))
       return true

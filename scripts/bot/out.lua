@@ -115,6 +115,25 @@ function M.post(chat_id, media, caption, markup)
     opts_for("caption", post_caption(caption), markup, true))
 end
 
+-- sendPhoto of a photo Telegram already has (a finished work's, by the
+-- file_id the marketer's message carried) with a rendered post caption.
+-- Returns the Message, or nil, err, code.
+function M.post_photo_id(chat_id, file_id, caption, markup)
+  return tg().send("sendPhoto", { chat_id = chat_id, photo = file_id, parse_mode = "HTML" },
+    opts_for("caption", post_caption(caption), markup, true))
+end
+
+-- sendMediaGroup: an album of 2 to 10 photos Telegram already has, the
+-- rendered post caption on the first (Telegram shows it under the album).
+-- An album takes no keyboard. Returns the Messages, or nil, err, code; the
+-- limiter counts one message per photo.
+function M.post_album(chat_id, file_ids, caption)
+  local media = {}
+  for i, id in ipairs(file_ids) do media[i] = { type = "photo", media = id } end
+  media[1].caption, media[1].parse_mode = post_caption(caption), "HTML"
+  return tg().send("sendMediaGroup", { chat_id = chat_id, media = media })
+end
+
 -- editMessageCaption of a post with a newly rendered caption; unchanged
 -- counts as success.
 function M.post_caption(chat_id, message_id, caption, markup)

@@ -163,12 +163,6 @@ M.staff = {
 -- What staff send privately
 -- =======================================================================
 
--- The largest size of a photo message, or nil.
-local function photo_of(msg)
-  local sizes = msg.photo
-  if type(sizes) ~= "table" or not sizes[1] then return nil end
-  return sizes[#sizes].file_id
-end
 
 local function finish(ctx, k, o, ok_key, id, refusal, params)
   redis.call("DEL", k)
@@ -187,7 +181,7 @@ function M.on_input(ctx)
   local reason_for = math.tointeger(tonumber(vals[3]))
   if not (photo_for or pod_for or reason_for) then return false end
   users.fresh(ctx.user)   -- the move checks roles: as they are now
-  local photo = photo_of(ctx.msg)
+  local photo = require("tg").photo_id(ctx.msg)
 
   if photo_for then
     if not photo then

@@ -5,6 +5,9 @@
 --   posts.names()                             --> { "product", ... }
 --   posts.render("product", p, "ru", { date = "2026-03-08" })
 --     --> "<b>Розы &amp; …</b>…" (Telegram HTML), or nil, reason[, "too_long", length]
+--   posts.with_link(caption, "🛒 Заказать", url)
+--     --> the caption with a last line linking `url` (an album's [Order]),
+--         or nil, reason, "too_long", length
 --   posts.check()                             --> true | false, reason
 --
 -- p is a product as shop/catalog.lua holds it (or a template's sample).
@@ -150,6 +153,21 @@ function M.render(name, p, lang, o)
   if len > M.CAPTION_MAX then
     return nil, ("%s: %s: the caption of %s is %d characters, Telegram allows %d; shorten the template or the text")
       :format(file_of(name), lang, tostring(p.code or p.id or "the product"), len, M.CAPTION_MAX), "too_long", len
+  end
+  return s
+end
+
+-- The caption with one more paragraph: `label` linking `url`. An album
+-- (sendMediaGroup) cannot carry a keyboard, so its [Order] is this link in
+-- the caption, which Telegram shows under the album. Only the label counts
+-- towards Telegram's limit (a link's address is not part of the text); a
+-- caption that no longer fits is refused, never cut.
+function M.with_link(caption, label, url)
+  local s = caption .. "\n\n" .. '<a href="' .. html.escape(url) .. '">' .. html.escape(label) .. "</a>"
+  local len = html.length(s)
+  if len > M.CAPTION_MAX then
+    return nil, ("the caption with its [Order] link is %d characters, Telegram allows %d"):format(len, M.CAPTION_MAX),
+      "too_long", len
   end
   return s
 end

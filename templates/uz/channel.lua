@@ -11,6 +11,9 @@ return {
   past_time = "Bu vaqt allaqachon oʻtib ketgan.",
   far_time = "Koʻpi bilan {days} kun oldinga rejalashtirish mumkin.",
   too_long = "Izoh Telegram ruxsat berganidan uzun chiqdi: {max} belgidan {length} ta. Shablonni yoki mahsulot tavsifini qisqartiring — matnni oʻzim kesmayman.",
+  work_usage = "Tayyor ish posti: /work KOD [shablon] [YYYY-OO-KK SS:DD], soʻng uning suratini yuboring — bitta yoki {max} tagacha albom qilib.\nKOD — suratdagi mahsulot: «Buyurtma berish» uni ochadi. Shablonlar: {templates}.",
+  work_send = "📸 Tayyor ish ({code}) suratlarini yuboring: bitta yoki albom qilib, {max} tagacha. Hammasi kelgach, post qanday koʻrinishini koʻrsataman.",
+  work_too_many = "Postda {max} tadan ortiq surat boʻlmaydi — bu suratni olmadim. Postga birinchi {max} tasi ketadi.",
   render_failed = "Shablon ishlamadi: {reason}",
   preview_now = "👆 #{id} post kanalda shunday koʻrinadi. Joylaymizmi?",
   preview_at = "👆 #{id} post kanalda shunday koʻrinadi. U {at} da chiqadi (Buxoro vaqti).",
@@ -25,7 +28,7 @@ return {
   list_title = "📣 Kanaldagi soʻnggi postlar:",
   list_none = "Kanalda hali post boʻlmagan.",
   list_item = "#{id} · {code} · {at} · {status}\n👆 oʻtishlar: {clicks} · 🛒 buyurtmalar: {orders}",
-  list_hint = "Izohni shablon boʻyicha yangilash: /post_edit RAQAM [shablon]\nOʻchirish: /post_delete RAQAM",
+  list_hint = "Izohni shablon boʻyicha yangilash: /post_edit RAQAM [shablon]\nOʻchirish: /post_delete RAQAM\nTayyor ish surati bilan post: /work KOD",
   status = {
     scheduled = "rejalashtirilgan",
     posting = "joylanmoqda",

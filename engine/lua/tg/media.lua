@@ -44,8 +44,9 @@ function M.forget_file_id(key)
   return redis.call("HDEL", keys.prefix() .. "file_ids", key)
 end
 
--- The largest size's file_id of a sent photo message.
-local function photo_id(msg)
+-- The largest size's file_id of a photo message (one the bot sent, or
+-- one a user sent it), or nil.
+function M.photo_id(msg)
   local sizes = type(msg) == "table" and msg.photo
   if type(sizes) ~= "table" or #sizes == 0 then return nil end
   return sizes[#sizes].file_id
@@ -70,7 +71,7 @@ local function upload(params, media, opts)
     json = opts and opts.json,      -- caption and keyboard, as the caller gave them
   })
   if not res then return nil, serr, scode, extra end
-  local id = photo_id(res)
+  local id = M.photo_id(res)
   if id and media.key then M.remember_file_id(media.key, id) end
   return res
 end

@@ -6,12 +6,15 @@
 -- (bot/channel.lua) sends, and tells this file what happened.
 --
 --   local posts = require "shop.channel.posts"
---   local id = posts.draft{ product_id =, template =, chat_id =, lang =, caption =, created_by =, at = }
---                                 -- at: epoch seconds it is to go out (nil: now)
+--   local id = posts.draft{ product_id =, template =, chat_id =, lang =, caption =, created_by =, at =,
+--                           photos = }
+--                                 -- at: epoch seconds it is to go out (nil: now); photos: the
+--                                 -- file_ids of a finished work's photos (nil: the product's own)
 --   posts.schedule(id)            -- draft -> scheduled (the marketer pressed Publish)
 --   posts.cancel(id)              -- draft or scheduled -> cancelled
 --   local row = posts.claim_due() -- one due post, now ours to send (or nil)
---   posts.posted(id, message_id, caption) / posts.failed(id, why)
+--   posts.posted(id, message_ids, caption) / posts.failed(id, why)
+--                                 -- message_ids: every message the post became, first first
 --   posts.recaption(id, caption) / posts.deleted(id)
 --   posts.click(post_id, user_id) -- true when such a post exists
 --   posts.recent(limit)           -- the latest posts with clicks and orders
@@ -27,6 +30,7 @@ local rules = require "rules"
 local M = {}
 
 local COLS = [[id, product_id, template, chat_id, message_id, status, lang, caption, created_by, error,
+  photos, message_ids,
   extract(epoch FROM scheduled_at)::bigint AS scheduled_at,
   extract(epoch FROM posted_at)::bigint AS posted_at,
   (SELECT code FROM products pr WHERE pr.id = product_id) AS code,
@@ -53,10 +57,12 @@ end
 -- A draft for the preview; returns its id.
 function M.draft(d)
   return check(pg.query([[
-    INSERT INTO channel_posts (product_id, template, chat_id, lang, caption, created_by, status, scheduled_at)
+    INSERT INTO channel_posts (product_id, template, chat_id, lang, caption, created_by, status, scheduled_at,
+                               photos)
     VALUES ($1, $2, $3, $4, $5, $6, 'draft',
-            CASE WHEN $7::bigint IS NULL THEN now() ELSE to_timestamp($7::bigint) END) RETURNING id]],
-    d.product_id, d.template, d.chat_id, d.lang, d.caption, d.created_by or pg.null, d.at or pg.null))[1].id
+            CASE WHEN $7::bigint IS NULL THEN now() ELSE to_timestamp($7::bigint) END, $8::text[]) RETURNING id]],
+    d.product_id, d.template, d.chat_id, d.lang, d.caption, d.created_by or pg.null, d.at or pg.null,
+    d.photos and pg.array(d.photos) or pg.null))[1].id
 end
 
 -- The draft becomes due at the time it was drafted for (d.at), or now when
@@ -92,9 +98,10 @@ function M.claim_due()
      RETURNING ]] .. COLS, rules.channel.CLAIM_STALE_MINUTES))[1])
 end
 
-function M.posted(id, message_id, caption)
+function M.posted(id, message_ids, caption)
   check(pg.query([[UPDATE channel_posts SET status = 'posted', message_id = $2, caption = $3, posted_at = now(),
-                   error = NULL WHERE id = $1]], id, message_id, caption))
+                   error = NULL, message_ids = $4::bigint[] WHERE id = $1]],
+    id, message_ids[1], caption, pg.array(message_ids)))
 end
 
 function M.failed(id, why)
