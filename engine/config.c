@@ -35,7 +35,7 @@ static const var_doc docs[] = {
     {"CLICK_SERVICE_ID, CLICK_MERCHANT_ID, CLICK_SECRET_KEY, CLICK_MERCHANT_USER_ID", "Click", "payments off when unset"},
     {"SHOP_TZ", "shop time zone", "Asia/Tashkent"},
     {"RESERVATION_TTL", "seconds a cart holds stock", "900"},
-    {"REPORT_HOUR", "hour (0-23, shop time zone) of the owner's daily summary", "21"},
+    {"REPORT_HOUR", "hour (0-23, shop time zone) of the owner's daily summary; off: no summary", "21"},
     {"GNUPLOT", "program drawing /report's revenue chart; reports go out as text without it", "gnuplot"},
     {"LOG_LEVEL", "debug, info, warn or error", "info"},
     {"PG_POOL_SIZE", "PostgreSQL connections per engine process", "8"},
@@ -278,8 +278,9 @@ int config_from_env(config_t *cfg, int needs, char *err, size_t errlen) {
   cfg->watch_files = !((v = env("GULDASTA_WATCH")) && strcmp(v, "0") == 0);
   cfg->report_hour = 21;
   if ((v = env("REPORT_HOUR"))) {
-    if (parse_int(v, 0, 23, &n)) FAIL("REPORT_HOUR: expected an hour between 0 and 23, got '%s'", v);
-    cfg->report_hour = (int)n;
+    if (strcmp(v, "off") == 0) cfg->report_hour = -1;
+    else if (parse_int(v, 0, 23, &n)) FAIL("REPORT_HOUR: expected an hour between 0 and 23 or off, got '%s'", v);
+    else cfg->report_hour = (int)n;
   }
   cfg->gnuplot = env("GNUPLOT") ? env("GNUPLOT") : "gnuplot";
   cfg->tg_global_rate = 30;

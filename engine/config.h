@@ -26,7 +26,7 @@ typedef struct config {
   const char *click_service_id, *click_merchant_id, *click_secret_key, *click_merchant_user_id;
   const char *shop_tz;
   int reservation_ttl;
-  int report_hour;             /* REPORT_HOUR: hour of the owner's daily summary, shop time, default 21 */
+  int report_hour;             /* REPORT_HOUR: hour of the owner's daily summary, shop time, default 21; -1: off */
   const char *gnuplot;         /* GNUPLOT: the program /report's chart is drawn with, default "gnuplot" */
   int log_level;               /* 0 debug, 1 info, 2 warn, 3 error */
   int pg_pool_size;            /* PG_POOL_SIZE, default 8 */

@@ -48,7 +48,8 @@ int eng_open_config(lua_State *L) {
   set_str(L, "shop_tz", c->shop_tz);
   lua_pushinteger(L, c->reservation_ttl);
   lua_setfield(L, -2, "reservation_ttl");
-  lua_pushinteger(L, c->report_hour);
+  if (c->report_hour >= 0) lua_pushinteger(L, c->report_hour);
+  else lua_pushboolean(L, 0);  /* off: no daily summary */
   lua_setfield(L, -2, "report_hour");
   set_str(L, "gnuplot", c->gnuplot);
   lua_pushinteger(L, c->pg_pool_size);

@@ -146,6 +146,13 @@ describe("reports", function()
       assert.is_false(require("bot.report").tick(noon + 8 * 3600 - 60))
     end)
 
+    it("is never due with REPORT_HOUR=off", function()
+      config.report_hour = false
+      assert.is_nil(daily.due(noon + 11 * 3600))           -- 23:00
+      assert.is_false(require("bot.report").tick(noon + 11 * 3600))
+      config.report_hour = 21
+    end)
+
     it("goes out once however often the timer runs that day", function()
       local report = require "bot.report"
       assert.is_true(report.tick(noon + 9 * 3600 + 60))        -- 21:01

@@ -17,7 +17,7 @@ static const char *all_vars[] = {
     "WEBHOOK_SECRET", "FLORIST_CHAT_ID", "COURIER_CHAT_ID", "SHOP_CHANNEL_ID", "OWNER_CHAT_ID",
     "OWNER_TG_IDS", "PAYME_MERCHANT_ID", "PAYME_KEY", "PAYME_CHECKOUT_URL", "CLICK_SERVICE_ID",
     "CLICK_MERCHANT_ID", "CLICK_SECRET_KEY", "CLICK_MERCHANT_USER_ID", "SHOP_TZ",
-    "RESERVATION_TTL", "LOG_LEVEL", "PG_POOL_SIZE", "DOTENV_ONLY", NULL};
+    "RESERVATION_TTL", "LOG_LEVEL", "PG_POOL_SIZE", "REPORT_HOUR", "DOTENV_ONLY", NULL};
 
 static void clear_env(void) {
   for (int i = 0; all_vars[i]; i++) unsetenv(all_vars[i]);
@@ -62,6 +62,20 @@ static void test_defaults(void) {
   CHECK(c.log_level == 1);
   CHECK(c.owner_count == 2 && c.owner_tg_ids[0] == 42 && c.owner_tg_ids[1] == 43);
   CHECK(c.webhook_url == NULL && c.payme_key == NULL);
+  CHECK(c.report_hour == 21);
+}
+
+static void test_report_hour(void) {
+  config_t c;
+  char err[512];
+  set_serve_env();
+  setenv("REPORT_HOUR", "0", 1);
+  CHECK(config_from_env(&c, ALL, err, sizeof err) == 0 && c.report_hour == 0);
+  setenv("REPORT_HOUR", "off", 1);
+  CHECK(config_from_env(&c, ALL, err, sizeof err) == 0 && c.report_hour == -1);
+  unsetenv("REPORT_HOUR");
+  expect_error("REPORT_HOUR", "24", "REPORT_HOUR:");
+  expect_error("REPORT_HOUR", "Off", "REPORT_HOUR:");
 }
 
 static void test_required_by_command(void) {
@@ -122,6 +136,7 @@ int main(void) {
   test_defaults();
   test_required_by_command();
   test_malformed();
+  test_report_hour();
   test_dotenv();
   if (failures) fprintf(stderr, "%d check(s) failed\n", failures);
   else printf("test_config: ok\n");

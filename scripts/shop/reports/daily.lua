@@ -32,9 +32,12 @@ end
 
 -- The engine runs in SHOP_TZ (engine/main.c sets TZ), so os.date is the
 -- shop's clock.
+-- Nil when the summary is not due yet, or never (REPORT_HOUR=off: false).
 function M.due(now)
   now = now or os.time()
-  if tonumber(os.date("%H", now)) < (config.report_hour or 21) then return nil end
+  local hour = config.report_hour
+  if hour == false then return nil end
+  if tonumber(os.date("%H", now)) < (hour or 21) then return nil end
   return os.date("%Y-%m-%d", now)
 end
 
