@@ -18,7 +18,7 @@
 local fx = require "support.orders"
 local bot = require "support.bot"
 local server = require "support.server"
-local claim_steps = require "support.claims"
+local my_orders = require "support.my_orders"
 local pg = require "pg"
 local i18n = require "i18n"
 local timer = require "timer"
@@ -109,7 +109,7 @@ describe("notices that must not be lost", function()
     local id = fx.order { customer = c, lang = "ru", status = "delivered", items = { { fx.product {}, 1 } } }
     q("UPDATE orders SET delivered_at = now() - interval '1 hour' WHERE id = $1", id)
 
-    claim_steps.start(u, id)
+    my_orders.claim(u, id)
     emu:fail("sendPhoto", ATTEMPTS, 502, nil, owner.tg_id)
     ou:mark_seen()
     u:send_photo(nil, { caption = "Розы завяли на следующий день" })

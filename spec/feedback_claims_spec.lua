@@ -16,7 +16,7 @@
 --   build/asan/guldasta-dev run spec/runner.lua spec/feedback_claims_spec.lua
 local fx = require "support.orders"
 local bot = require "support.bot"
-local claim_steps = require "support.claims"
+local my_orders = require "support.my_orders"
 local server = require "support.server"
 local pg = require "pg"
 local i18n = require "i18n"
@@ -142,10 +142,10 @@ describe("feedback and claims", function()
     assert(ok, err)
   end)
 
-  local details = claim_steps.details
+  local details = my_orders.details
 
   local function open_claim(u, id, text)
-    claim_steps.start(u, id)
+    my_orders.claim(u, id)
     u:send("без фото")
     u:wait_message(bot.says(T("ru", "feedback.claim.need_photo", { id = id })), 10)
     ou:mark_seen()
