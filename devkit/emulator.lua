@@ -411,14 +411,15 @@ function Emulator:set_limits(opts)
   self.limits = limits.new(opts)
 end
 
--- Makes the next n calls of `method` fail with HTTP `status` (default 500)
--- and Telegram's envelope, or, with raw = true, a body that is not JSON (a
--- proxy's error page): for retry and backoff specs.
-function Emulator:fail(method, n, status, raw)
+-- Makes the next n calls of `method` (to chat_id only, when given) fail
+-- with HTTP `status` (default 500) and Telegram's envelope, or, with raw =
+-- true, a body that is not JSON (a proxy's error page): for retry and
+-- backoff specs.
+function Emulator:fail(method, n, status, raw, chat_id)
   status = status or 500
   local body = raw and "<html>bad gateway</html>"
     or { ok = false, error_code = status, description = status >= 500 and "Internal Server Error" or "Bad Request" }
-  self.faults[method:lower()] = { n = n, status = status, body = body }
+  self.faults[method:lower()] = { n = n, status = status, body = body, chat = chat_id }
 end
 
 -- Makes the next n calls of `method` (to chat_id only, when given) answer

@@ -16,6 +16,7 @@
 --   build/asan/guldasta-dev run spec/runner.lua spec/feedback_claims_spec.lua
 local fx = require "support.orders"
 local bot = require "support.bot"
+local my_orders = require "support.my_orders"
 local server = require "support.server"
 local pg = require "pg"
 local i18n = require "i18n"
@@ -141,24 +142,10 @@ describe("feedback and claims", function()
     assert(ok, err)
   end)
 
-  -- "📦 My orders" -> the order's details.
-  local function details(u, id)
-    u:mark_seen()
-    u:command("/menu")
-    local menu = u:wait_message(function(m)
-      for _, x in ipairs(bot.buttons(m)) do if x.callback_data == "u" then return true end end
-    end, 10)
-    u:press(menu, "u")
-    local list = u:wait_message(function(m) return m.message_id == menu.message_id end, 10)
-    u:press(list, "u:o:" .. id)
-    return u:wait_message(bot.says(T("ru", "orders.detail.title",
-      { id = id, status = i18n.str(require("bot.order_texts").status("ru", "delivered")) })), 10)
-  end
+  local details = my_orders.details
 
   local function open_claim(u, id, text)
-    local m = details(u, id)
-    u:press(m, "cl:" .. id)
-    u:wait_message(bot.says(T("ru", "feedback.claim.prompt", { id = id })), 10)
+    my_orders.claim(u, id)
     u:send("без фото")
     u:wait_message(bot.says(T("ru", "feedback.claim.need_photo", { id = id })), 10)
     ou:mark_seen()

@@ -7,6 +7,7 @@
 -- was down skipped.
 --   build/asan/guldasta-dev run spec/runner.lua spec/reminders_spec.lua
 local bot = require "support.bot"
+local my_orders = require "support.my_orders"
 local server = require "support.server"
 local config = require "config"
 local ofx = require "support.orders"
@@ -72,15 +73,7 @@ describe("reminders", function()
 
   -- "📦 My orders" -> the order's details, with the reminder's button.
   local function details(u, lang, id, label)
-    u:mark_seen()
-    u:command("/menu")
-    local menu = u:wait_message(function(m)
-      for _, x in ipairs(bot.buttons(m)) do if x.callback_data == "u" then return true end end
-    end, 10)
-    u:press(menu, "u")
-    local list = u:wait_message(function(m) return m.message_id == menu.message_id end, 10)
-    u:press(list, "u:o:" .. id)
-    return u:wait_message(function(m) return bot.button(m, label or T(lang, "reminders.on_button")) ~= nil end, 10)
+    return my_orders.details(u, id, function(m) return bot.button(m, label or T(lang, "reminders.on_button")) ~= nil end)
   end
 
   local function reminder_of(order_id)

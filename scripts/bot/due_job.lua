@@ -21,14 +21,12 @@ local out = require "bot.out"
 
 local M = {}
 
-local function final(code) return code == 400 or code == 403 end
-
 -- true when the row is done with (sent, or refused for good)
 local function deliver(job, r)
   local lang = i18n.valid(r.lang) and r.lang or i18n.DEFAULT_LANG
   local text, markup = job.message(lang, r)
   local msg, err, code = out.send(lang, r.tg_id, text, markup, true)
-  if msg or final(code) then
+  if msg or out.final(code) then
     if not msg then log.info(job.name .. " refused by Telegram", { id = r.id, order = r.order_id, code = code }) end
     job.sent(r.id)
     return true

@@ -9,7 +9,9 @@
 --   s:clr:<claim id>           [Redo]    the florists' chat told to make the bouquet again
 --   s:clf:<claim id>           [Refund]  the order's money owed back (payments' refund path)
 -- The s: buttons are on the claim's post in OWNER_CHAT_ID, for a manager
--- (owners pass); anybody else is refused by the router.
+-- (owners pass); anybody else is refused by the router. That post is the
+-- claim's notice ("claim.opened", M.subscribe), posted again by the
+-- shop's sweep while Telegram has not taken it.
 --
 -- tick() is the feedback job (a timer of bot/init.lua): every request due
 -- is claimed by one process (shop/feedback.lua) and asked in the
@@ -33,6 +35,7 @@ local notify = require "bot.order_notices"
 local texts = require "bot.order_texts"
 local feedback = require "shop.feedback"
 local claims = require "shop.claims"
+local events = require "shop.events"
 
 local M = {}
 
@@ -126,17 +129,28 @@ local function claim_markup(lang, c)
   }
 end
 
--- The claim, with its photo, to OWNER_CHAT_ID in the staff's language.
-local function to_owner(c)
+-- The claim just opened ("claim.opened", shop/claims.lua), with its photo,
+-- to OWNER_CHAT_ID in the staff's language. false while it did not go
+-- and might later (no OWNER_CHAT_ID yet, the Bot API down): the claim's
+-- notice stays owed and the shop's sweep posts it later.
+local function to_owner(e)
+  local c = e.claim
   local chat = notify.chat(config.owner_chat_id)
-  if not chat then return log.warn("OWNER_CHAT_ID is not set: claim not posted", { claim = c.id }) end
+  if not chat then
+    log.warn("OWNER_CHAT_ID is not set: claim not posted", { claim = c.id })
+    return false
+  end
   local lang = notify.staff_lang()
   local caption = t(lang, "feedback.claim.staff_post", { claim = c.id, id = c.order_id,
     name = c.customer_name or tostring(c.customer_tg_id), text = c.text })
   local msg, err, code = out.photo_id(lang, chat, c.photo, caption, claim_markup(lang, c))
-  if not msg then log.warn("claim not posted", { claim = c.id, err = tostring(err), code = code }) end
+  if msg then return true end
+  log.warn("claim not posted", { claim = c.id, err = tostring(err), code = code })
+  return out.final(code)
 end
 
+-- Makes the bot the presenter of the claims' notice (again, harmlessly).
+function M.subscribe() events.on("claim.opened", "bot", to_owner) end
 
 local function on_claim_photo(ctx, k, order_id)
   local photo = require("tg").photo_id(ctx.msg)
@@ -147,7 +161,6 @@ local function on_claim_photo(ctx, k, order_id)
     return say(ctx, refusal(ctx.lang, why, params))
   end
   redis.call("DEL", k)
-  to_owner(c)
   return say(ctx, t(ctx.lang, "feedback.claim.sent", { id = order_id }), keyboard.markup { menu.back_row(ctx) })
 end
 

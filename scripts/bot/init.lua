@@ -14,10 +14,12 @@ function M.install()
   local users = require "shop.users"
   require("timer").every(users.CHANGES_EVERY, users.read_changes)
   -- the bot tells people what the shop did (shop/events.lua); notices
-  -- still owed (a post that failed, an engine stopped after a commit) are
+  -- still owed (a post that failed, an engine stopped after a commit: an
+  -- order's move, a manager's assignment, a claim for the owner) are
   -- delivered late, and orders no florist took in time are reported to the
   -- owner (shop/order_flow.lua)
   require("bot.order_notices").subscribe()
+  require("bot.feedback").subscribe()
   require("bot.pay").subscribe()
   -- items below their threshold, corrections for the owner to decide
   require("bot.stock_notices").subscribe()
@@ -25,6 +27,8 @@ function M.install()
   require("timer").every(rules.orders.NOTICE_RETRY_SECONDS, function()
     local flow = require "shop.order_flow"
     flow.deliver_late_notices()
+    require("shop.flow.assign").sweep()
+    require("shop.claims").sweep()
     flow.escalate_unclaimed()
   end)
   -- "often chosen together" and the season's best sellers, recomputed from

@@ -202,19 +202,20 @@ local function on_moved(e)
 end
 
 -- An order given to someone by a manager (shop/flow/assign.lua): the
--- person it went to is told in their private chat, and the one it was
--- taken from, if any.
+-- person it went to (e.to), or the one it was taken from (e.from), told in
+-- their private chat. false when Telegram did not take it and might later
+-- (down, a 5xx): the notice stays owed and the shop's sweep tries again;
+-- a refusal for good (they blocked the bot) is logged and done with.
 local function on_assigned(e)
   local o, role = e.order, e.role
-  local function tell(user, key)
-    if not (user and user.tg_id) then return end
-    local lang = M.person_lang(user.lang)
-    local msg, err, code = out.send(lang, user.tg_id, i18n.t(lang, key, { id = o.id, status = texts.status(lang, o.status) }))
-    if not msg then warn("assigned " .. role, o, err, code) end
-  end
-  tell(e.to, "flow.assign.told." .. role)
-  tell(e.from, "flow.assign.taken_away")
-  return true
+  local user, key = e.to, "flow.assign.told." .. role
+  if not user then user, key = e.from, "flow.assign.taken_away" end
+  if not (user and user.tg_id) then return true end
+  local lang = M.person_lang(user.lang)
+  local msg, err, code = out.send(lang, user.tg_id, i18n.t(lang, key, { id = o.id, status = texts.status(lang, o.status) }))
+  if msg then return true end
+  warn("assigned " .. role, o, err, code)
+  return out.final(code)
 end
 
 -- Makes the bot the presenter of the shop's order events (again, harmlessly).

@@ -43,6 +43,11 @@ local function opts_for(field, str, markup, keep)
   return o
 end
 
+-- Whether a refused send's `code` is for good: 400 or 403 (the person
+-- blocked the bot or never started it, the chat is gone) — trying again
+-- changes nothing — as opposed to a Bot API down or rate-limited.
+function M.final(code) return code == 400 or code == 403 end
+
 -- sendMessage: returns the Message, or nil, err, code. quiet: true instead
 -- of the Message.
 function M.send(lang, chat_id, text, markup, quiet)

@@ -111,8 +111,6 @@ local function money(lang, s)
   return t(lang, "substitution.customer.cash_total", { total = price(lang, math.max(0, s.total + s.diff)) })
 end
 
-local function final(code) return code == 400 or code == 403 end
-
 -- The proposal, with [Accept] [Decline]: true when it is out, or can never
 -- be (the customer blocked the bot: the deadline brings it to the owner).
 local function on_proposed(e)
@@ -125,7 +123,7 @@ local function on_proposed(e)
     { keyboard.button(t(lang, "substitution.button.accept"), keyboard.cb("sb", "a", s.id)) },
     { keyboard.button(t(lang, "substitution.button.decline"), keyboard.cb("sb", "d", s.id)) },
   })
-  if msg or final(code) then return true end
+  if msg or out.final(code) then return true end
   log.info("substitution proposal not sent", { id = s.id, err = tostring(err), code = code })
   return false
 end

@@ -11,6 +11,7 @@
 --   claims.redo(id, actor)          -> claim | nil, reason_key           the florists make it again
 --   claims.refund(id, actor)        -> claim | nil, reason_key           the order's money owed back
 --   claims.get(id) -> claim (with order_id, customer tg_id and lang) | nil
+--   claims.sweep() -> n    claims whose post to the owner is still owed, delivered
 --
 -- One claim per order (claims.order_id is unique). Each step is one
 -- transaction under the claim's row lock, and writes an order_events row
@@ -18,6 +19,11 @@
 -- the order's history shows it. That row is marked noticed at once: its
 -- news is the claim's own (the bot tells the customer, the owner's chat,
 -- the florists right after the step), not an order move's.
+-- The opened claim must reach the owner and managers: it is a notice
+-- driven from its row (told_at, told_claimed_at: shop/notices.lua's kind),
+-- the event "claim.opened" { claim = } emitted right after the commit and,
+-- while a presenter has not taken it (Telegram refused, the process died),
+-- by the sweep of any engine process, once.
 -- Answer, redo and refund need a manager (owners pass); a claim redone or
 -- refunded is settled, and refuses another of those two (an answer may
 -- still follow). A refund goes through the payments' refund path
@@ -28,6 +34,8 @@ local rules = require "rules"
 local users = require "shop.users"
 local payments = require "shop.payments"
 local store = require "shop.flow.store"
+local events = require "shop.events"
+local notices = require "shop.notices"
 
 local M = {}
 
@@ -38,11 +46,8 @@ end
 
 local function plain(row) return row and store.plain(row) end
 
-local EVENT = [[INSERT INTO order_events (order_id, from_status, to_status, actor_id, note, noticed_at)
-                VALUES ($1, $2, $2, $3, $4, now())]]
-
 local function event(tx, order_id, status, actor_id, claim_id, step)
-  check(tx:query(EVENT, order_id, status, actor_id, ("claim %d: %s"):format(claim_id, step)))
+  store.note(tx, order_id, status, actor_id, ("claim %d: %s"):format(claim_id, step))
 end
 
 local ORDER = [[SELECT o.id, o.status, o.customer_id, o.payment_status,
@@ -92,6 +97,7 @@ function M.open(order_id, user, text, photo)
     return row.id
   end)
   if not id then return nil, err end
+  M.notice.deliver(id)
   return M.get(id)
 end
 
@@ -102,6 +108,19 @@ local GET = [[SELECT c.*, c.created_at::text AS created_text, o.status AS order_
                WHERE c.id = $1]]
 
 function M.get(id) return plain(check(pg.query(GET, id))[1]) end
+
+-- The claim's post to the owner's chat, owed until a presenter took it.
+M.notice = notices.kind {
+  what = "claim notices", table = "claims", at = "created_at",
+  done = "told_at", claimed = "told_claimed_at", returning = "id",
+  tell = function(row)
+    local c = M.get(row.id)
+    if not c then return true end
+    return events.emit("claim.opened", { claim = c })
+  end,
+}
+
+M.sweep = M.notice.sweep
 
 local SETTLED = { redo = true, refunded = true }
 

@@ -138,11 +138,8 @@ function M.offers(order_id, item_id, actor)
   return it, out
 end
 
-local EVENT = [[INSERT INTO order_events (order_id, from_status, to_status, actor_id, note, noticed_at)
-                VALUES ($1, $2, $2, $3, $4, now())]]
-
 local function event(tx, order_id, status, actor_id, id, step)
-  check(tx:query(EVENT, order_id, status, actor_id or pg.null, ("substitution %d: %s"):format(id, step)))
+  flow_store.note(tx, order_id, status, actor_id, ("substitution %d: %s"):format(id, step))
 end
 
 local OPEN = [[SELECT id FROM substitutions WHERE order_id = $1 AND state IN ('proposed', 'declined', 'expired')]]

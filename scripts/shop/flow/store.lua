@@ -251,6 +251,17 @@ function M.event(tx, id, from, to, actor_id, note)
   return check(tx:query(EVENT, id, from, to, actor_id or pg.null, note or pg.null))[1].id
 end
 
+local NOTE = [[INSERT INTO order_events (order_id, from_status, to_status, actor_id, note, noticed_at)
+               VALUES ($1, $2, $2, $3, $4, now())]]
+
+-- An audit row that is not a move (the status unchanged: a claim's step, a
+-- substitution's, a reassignment): marked noticed as it is written, so the
+-- moves' sweep (shop/notices.lua) never takes it for one; whatever it
+-- owes, its own kind of notice carries.
+function M.note(tx, id, status, actor_id, note)
+  check(tx:query(NOTE, id, status, actor_id or pg.null, note))
+end
+
 -- Where the florists' and couriers' posts are, so later steps edit them.
 function M.set_florist_post(id, chat_id, msg_id)
   check(pg.query("UPDATE orders SET florist_chat_id = $2, florist_msg_id = $3 WHERE id = $1", id, chat_id, msg_id))

@@ -13,57 +13,36 @@
 -- or because the order was cancelled or paid otherwise, is marked and
 -- nobody is told.
 local pg = require "pg"
-local log = require "log"
-local rules = require "rules"
 local events = require "shop.events"
 local flow = require "shop.order_flow"
 local notices = require "shop.notices"
 
 local M = {}
 
-local CLAIM = [[
-  UPDATE payments SET news_claimed_at = now()
-   WHERE id = $1 AND news_at IS NULL AND state = 'cancelled'
-     AND (news_claimed_at IS NULL OR news_claimed_at < now() - make_interval(secs => $2))
-  RETURNING order_id, provider, reason]]
-
 local LIVE = [[SELECT 1 FROM payments WHERE order_id = $1 AND state IN ('created', 'performed') LIMIT 1]]
 
 local function null(v) if v == pg.null then return nil end return v end
 
+local news = notices.kind {
+  what = "payment news", table = "payments", at = "cancel_time",
+  done = "news_at", claimed = "news_claimed_at", where = "state = 'cancelled'",
+  returning = "order_id, provider, reason",
+  tell = function(e)
+    local o = flow.get(e.order_id)
+    local live = pg.query(LIVE, e.order_id)
+    if o and o.status == "pending" and o.payment_status == "pending" and live and not live[1] then
+      return events.emit("payment.failed", { order = o, provider = e.provider, reason = null(e.reason) })
+    end
+    return true   -- nobody is owed it any more
+  end,
+}
+
 -- Delivers the news of payment `id` if it is owed and nobody has. true
 -- when it is done (by this call or before).
-function M.deliver(id)
-  local rows, err = pg.query(CLAIM, id, rules.orders.NOTICE_LEASE_SECONDS)
-  if not rows then
-    log.warn("payment news: claim failed", { payment = id, err = tostring(err) })
-    return false
-  end
-  local e = rows[1]
-  if not e then return true end
-  local o = flow.get(e.order_id)
-  local live = pg.query(LIVE, e.order_id)
-  local done = true
-  if o and o.status == "pending" and o.payment_status == "pending" and live and not live[1] then
-    done = events.emit("payment.failed", { order = o, provider = e.provider, reason = null(e.reason) })
-  end
-  if done then
-    pg.query("UPDATE payments SET news_at = now() WHERE id = $1", id)
-  else
-    pg.query("UPDATE payments SET news_claimed_at = NULL WHERE id = $1", id)
-  end
-  return done
-end
+M.deliver = news.deliver
 
 -- News owed for longer than NOTICE_RETRY_SECONDS (and not older than
 -- NOTICE_WITHIN_HOURS), delivered now. Returns how many.
-local OWED = [[
-  SELECT id FROM payments
-   WHERE news_at IS NULL AND state = 'cancelled'
-     AND cancel_time < now() - make_interval(secs => $1) AND cancel_time > now() - make_interval(hours => $2)
-     AND (news_claimed_at IS NULL OR news_claimed_at < now() - make_interval(secs => $3))
-   ORDER BY id LIMIT 50]]
-
-function M.sweep() return notices.sweep_with(OWED, M.deliver, "payment news") end
+M.sweep = news.sweep
 
 return M
