@@ -34,8 +34,10 @@ M.COMMENT_MAX_CHARS = 1000
 M.NOTICE_RETRY_SECONDS = 60
 
 -- A process delivering a notice holds it this long; if it died meanwhile,
--- another takes it over after that.
-M.NOTICE_LEASE_SECONDS = 60
+-- another takes it over after that. Longer than one send may last (the
+-- Bot API client gives up after 120 s of retries and 429 waits), so a slow
+-- send is never taken over and sent a second time.
+M.NOTICE_LEASE_SECONDS = 180
 
 -- A notice still owed after this many hours is news nobody wants: left.
 M.NOTICE_WITHIN_HOURS = 24
