@@ -31,11 +31,7 @@ local function t(ctx, k, vars) return i18n.t(ctx.lang, k, vars) end
 local function price(ctx, v) return listing.price(ctx.lang, v or 0) end
 local function today() return os.date("%Y-%m-%d") end
 
-local function packed(date) return (date:gsub("-", "")) end
-local function unpacked(s)
-  local y, m, d = (s or ""):match("^(%d%d%d%d)(%d%d)(%d%d)$")
-  return y and (y .. "-" .. m .. "-" .. d)
-end
+local packed, unpacked = keyboard.packed_day, keyboard.day
 
 -- The day's report as a Text and its buttons.
 function M.report(ctx, date)

@@ -29,11 +29,7 @@ local ROLES = { "marketing", "manager", "accountant" }   -- owners pass every ro
 local function t(ctx, k, vars) return i18n.t(ctx.lang, "reports.sales." .. k, vars) end
 local function price(ctx, v) return listing.price(ctx.lang, v or 0) end
 
-local function packed(date) return (date:gsub("-", "")) end
-local function unpacked(s)
-  local y, m, d = (s or ""):match("^(%d%d%d%d)(%d%d)(%d%d)$")
-  return y and (y .. "-" .. m .. "-" .. d)
-end
+local packed, unpacked = keyboard.packed_day, keyboard.day
 
 -- The days of the command's text, or nil after telling the user how to
 -- write them.
