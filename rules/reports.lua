@@ -1,4 +1,5 @@
--- rules/reports.lua — the owner's reports: how much a report lists, when
+-- rules/reports.lua — the owner's reports and /sales: how much a report
+-- lists, which days /sales covers by default, when
 -- it comes with a chart, the seed's target for sales written off without
 -- a correction, how often the daily summary and the /metrics figures are
 -- looked at.
@@ -6,6 +7,14 @@ local M = {}
 
 -- Top products by units sold, listed in a report.
 M.TOP_PRODUCTS = 5
+
+-- /sales without dates covers this many shop days, today (so far)
+-- included.
+M.SALES_DAYS = 7
+
+-- Products /sales lists in the chat, best first; the rest are counted in
+-- one line (the CSV, /sales_csv, has them all).
+M.SALES_LINES = 20
 
 -- Items under their threshold listed by name (the count is always given).
 M.LOW_LINES = 15

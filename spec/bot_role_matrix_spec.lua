@@ -12,7 +12,8 @@
 -- private chat, and those of florists' and couriers' work also in the
 -- florists' channel and the couriers' group, where a refusal is a toast
 -- only. A refused press names a real order of the spec's, so a hole would
--- show as a changed status or a new event.
+-- show as a changed status or a new event; the accountant's press of a
+-- refund's "returned" (s:rfd, the owner's) names a real refund owed.
 local fx = require "support.orders"
 local bot = require "support.bot"
 local router = require "bot.router"
@@ -186,5 +187,31 @@ describe("the role matrix", function()
     press_in(people.manager, "manager", { kind = "staff", name = "zz", role = "owner" }, people.manager.chat,
       "s:zz:ORDER", "private")
     assert.truthy(refused > 50 and passed > 20, ("refused %d, passed %d"):format(refused, passed))
+  end)
+
+  -- The walk's presses name an order without a refund owed, so a settling
+  -- hole would change nothing there: this one names a refund owed.
+  it("refuses the accountant's press of a refund's \"returned\", writing nothing, and lets the owner settle it", function()
+    local refund = fx.order { customer = fx.customer { lang = "ru" }, items = { { product_id, 1 } } }
+    q("INSERT INTO refunds_owed (order_id, provider, amount, reason) VALUES ($1, 'cash', 100000, 'matrix')", refund)
+    local function settled()
+      local r = q("SELECT settled_at, settled_by FROM refunds_owed WHERE order_id = $1", refund)[1]
+      return r.settled_at ~= pg.null or r.settled_by ~= pg.null
+    end
+    local function press_rfd(u)
+      local data = "s:rfd:" .. refund
+      local m = b.emu:bot_message(u.chat, { text = "matrix",
+        reply_markup = { inline_keyboard = { { { text = "go", callback_data = data } } } } })
+      u:mark_seen()
+      return u:wait_answer(u:press(m, data), 10).text
+    end
+    local acc = people.accountant
+    local before = snapshot(refund, product_id, user_ids)
+    assert.equal(T("staff.refused"), press_rfd(acc))
+    acc:wait_message(bot.says(T("staff.refused")), 10)
+    assert.same(before, snapshot(refund, product_id, user_ids))
+    assert.is_false(settled())
+    assert.equal(T("payments.report.settled", { order = refund }), press_rfd(people.owner))
+    assert.is_true(settled())
   end)
 end)

@@ -2,8 +2,9 @@
 -- `guldasta serve` with Payme and Click configured and the provider
 -- doubles calling it over HTTP: a failed attempt tells the customer, who
 -- pays again or switches to cash; a paid order the customer cancels owes
--- its refund; the accountant's /payments (refused for a customer) and its
--- CSV as a document; and `guldasta payments export` from the shell.
+-- its refund, seen by the accountant (a press of "returned" by the
+-- accountant refused, changing nothing) and settled by the owner; the
+-- accountant's /payments (refused for a customer) and its CSV as a document; and `guldasta payments export` from the shell.
 local fx = require "support.orders"
 local bot = require "support.bot"
 local walk = require "support.walk"
@@ -105,7 +106,7 @@ describe("online payments in the bot", function()
     assert.same({ "pending", "payme" }, { pay.row(o.id).status, pay.row(o.id).payment_method })
   end)
 
-  it("owes the refund of a paid order the customer cancels, settled by the accountant", function()
+  it("owes the refund of a paid order the customer cancels: the accountant sees it, the owner settles it", function()
     local o, cu = order("ru", "click")
     assert(env.click:pay(o.id, "500"))
     cu:wait_message(is(T("ru", "flow.customer.paid", { id = o.id })), 10)
@@ -122,8 +123,24 @@ describe("online payments in the bot", function()
     local rep = au:wait_message(bot.says(T("ru", "payments.report.title", { date = os.date("%Y-%m-%d") })), 10)
     assert.truthy(bot.body(rep):find("#" .. o.id, 1, true))
     assert.truthy(bot.body(rep):find(T("ru", "payments.report.owed_title"), 1, true))
-    local q = bot.press(au, rep, T("ru", "payments.report.settle_button", { order = o.id }))
-    assert.equal(T("ru", "payments.report.settled", { order = o.id }), au:wait_answer(q, 10).text)
+    -- the accountant changes nothing: no button, and a press of one anyway is refused
+    assert.truthy(bot.body(rep):find(T("ru", "payments.report.owed_by_owner"), 1, true), bot.body(rep))
+    assert.is_nil(bot.button(rep, T("ru", "payments.report.settle_button", { order = o.id })))
+    local data = "s:rfd:" .. o.id
+    local forged = emu:bot_message(au.chat, { text = "old", reply_markup = { inline_keyboard = {
+      { { text = "go", callback_data = data } } } } })
+    assert.equal(T("ru", "staff.refused"), au:wait_answer(au:press(forged, data), 10).text)
+    au:wait_message(bot.says(T("ru", "staff.refused")), 10)
+    owed = pg.query("SELECT settled_at, settled_by FROM refunds_owed WHERE order_id = $1", o.id)[1]
+    assert.same({ pg.null, pg.null }, { owed.settled_at, owed.settled_by })
+    assert.equal("refund_pending", pay.row(o.id).payment_status)
+
+    local owner = emu:user { id = 1, first_name = "Owner" }
+    owner:command("/payments")
+    rep = owner:wait_message(bot.says(T("ru", "payments.report.title", { date = os.date("%Y-%m-%d") })), 10)
+    assert.falsy(bot.body(rep):find(T("ru", "payments.report.owed_by_owner"), 1, true))
+    local q = bot.press(owner, rep, T("ru", "payments.report.settle_button", { order = o.id }))
+    assert.equal(T("ru", "payments.report.settled", { order = o.id }), owner:wait_answer(q, 10).text)
     assert.equal("refunded", pay.row(o.id).payment_status)
   end)
 

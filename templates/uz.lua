@@ -51,10 +51,15 @@ return {
     owner = "Doʻkon egasining buyruqlari:\n/grant <tg_id> <rol> — rol berish\n/revoke <tg_id> <rol> — rolni olish\n"
          .. "/roles <tg_id> — foydalanuvchi rollari\n/roles — barcha xodimlar\n"
          .. "/cancel_order <raqam> <sabab> — buyurtmani bekor qilish\n"
-         .. "/payments [YYYY-OO-KK] — kun toʻlovlari\n/payments_csv <dan> <gacha> — davr uchun CSV",
+         .. "/payments [YYYY-OO-KK] — kun toʻlovlari\n/payments_csv <dan> <gacha> — davr uchun CSV\n"
+         .. "/sales [dan [gacha]] — mahsulotlar boʻyicha sotuv",
     accountant = "Buxgalter buyruqlari:\n/payments [YYYY-OO-KK] — kun toʻlovlari, qaytarishlar, nomuvofiqliklar\n"
-              .. "/payments_csv <dan> <gacha> — davr uchun CSV",
-    manager = "Menejer buyruqlari:\n/cancel_order <raqam> <sabab> — buyurtmani bekor qilish",
+              .. "/payments_csv <dan> <gacha> — davr uchun CSV\n/sales [dan [gacha]] — mahsulotlar boʻyicha sotuv\n"
+              .. "/sales_csv [dan [gacha]] — shuning oʻzi CSV fayl",
+    manager = "Menejer buyruqlari:\n/cancel_order <raqam> <sabab> — buyurtmani bekor qilish\n"
+           .. "/sales [dan [gacha]] — mahsulotlar boʻyicha sotuv",
+    marketing = "Marketolog buyruqlari:\n/post <kod> — kanalga post\n/work <kod> — tayyor ish surati bilan post\n"
+             .. "/posts — postlar, oʻtishlar va buyurtmalar\n/sales [dan [gacha]] — mahsulotlar boʻyicha sotuv",
   },
 
   catalog = {

@@ -43,6 +43,14 @@ function M.decode(data)
   return parts
 end
 
+-- A date as one part of callback data, without its dashes (a day's CSV
+-- button): "2026-03-08" <-> "20260308"; day() gives nil for anything else.
+function M.packed_day(date) return (date:gsub("-", "")) end
+function M.day(part)
+  local y, m, d = (part or ""):match("^(%d%d%d%d)(%d%d)(%d%d)$")
+  return y and (y .. "-" .. m .. "-" .. d)
+end
+
 -- One button: label is a Text, data from M.cb.
 function M.button(label, data)
   if type(data) ~= "string" or #data < 1 or #data > MAX_DATA then

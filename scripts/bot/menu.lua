@@ -77,6 +77,7 @@ function M.on_help(ctx)
   else
     if users.has_role(ctx.user, "manager") then parts[#parts + 1] = i18n.t(ctx.lang, "help.manager") end
     if users.has_role(ctx.user, "accountant") then parts[#parts + 1] = i18n.t(ctx.lang, "help.accountant") end
+    if users.has_role(ctx.user, "marketing") then parts[#parts + 1] = i18n.t(ctx.lang, "help.marketing") end
   end
   if ctx.user.owner or users.has_role(ctx.user, "manager") then parts[#parts + 1] = i18n.t(ctx.lang, "stock.help.manager")
   elseif users.has_role(ctx.user, "florist") then parts[#parts + 1] = i18n.t(ctx.lang, "stock.help.florist") end

@@ -3,31 +3,35 @@
 -- failure rate against the shop's target; the CSV of a period as a file.
 -- A feature module (bot/router.lua); every entry declares its role.
 --
+-- The accountant sees and exports, and changes nothing: marking a refund
+-- owed as returned writes a settlement, so it is the owner's (SETTLER).
+-- The accountant's day lists the refunds owed without their buttons, and
+-- a press of one anyway (an old message, a forwarded one) is refused by
+-- the router like any button of a role one does not have.
+--
 --   /payments [YYYY-MM-DD]            the day (today when none)
 --   /payments_csv FROM [TO]           the CSV of FROM..TO (one day when no TO)
 --   s:pcsv:<YYYYMMDD>                 the day's CSV (a button under the day)
---   s:rfd:<order_id>                  "the money was returned" (a refund owed)
+--   s:rfd:<order_id>                  "the money was returned" (a refund owed; the owner's)
 local i18n = require "i18n"
 local rules = require "rules"
 local keyboard = require "bot.keyboard"
 local listing = require "bot.listing"
 local out = require "bot.out"
 local payments = require "shop.payments"
+local users = require "shop.users"
 
 local M = {}
 
 local ROLE = "accountant"   -- owners pass every role check
+local SETTLER = "owner"      -- who marks a refund owed as returned
 local LABEL = { payme = "Payme", click = "Click", cash = "-" }
 
 local function t(ctx, k, vars) return i18n.t(ctx.lang, k, vars) end
 local function price(ctx, v) return listing.price(ctx.lang, v or 0) end
 local function today() return os.date("%Y-%m-%d") end
 
-local function packed(date) return (date:gsub("-", "")) end
-local function unpacked(s)
-  local y, m, d = (s or ""):match("^(%d%d%d%d)(%d%d)(%d%d)$")
-  return y and (y .. "-" .. m .. "-" .. d)
-end
+local packed, unpacked = keyboard.packed_day, keyboard.day
 
 -- The day's report as a Text and its buttons.
 function M.report(ctx, date)
@@ -44,16 +48,18 @@ function M.report(ctx, date)
       state = t(ctx, "payments.report.state." .. p.state), amount = price(ctx, p.amount) })
   end
   local rows = {}
+  local settles = users.has_role(ctx.user, SETTLER)
   if d.refunds_owed[1] then
     parts[#parts + 1] = t(ctx, "payments.report.owed_title")
     for _, r in ipairs(d.refunds_owed) do
       parts[#parts + 1] = t(ctx, "payments.report.owed", { order = r.order_id, provider = LABEL[r.provider] or r.provider,
         amount = price(ctx, r.amount), reason = r.reason or "-" })
-      if not r.settled_at then
+      if not r.settled_at and settles then
         rows[#rows + 1] = { keyboard.button(t(ctx, "payments.report.settle_button", { order = r.order_id }),
           keyboard.cb("s", "rfd", r.order_id)) }
       end
     end
+    if not settles then parts[#parts + 1] = t(ctx, "payments.report.owed_by_owner") end
   else
     parts[#parts + 1] = t(ctx, "payments.report.owed_none")
   end
@@ -121,7 +127,7 @@ M.commands = {
 
 M.staff = {
   pcsv = { fn = on_csv_press, role = ROLE },
-  rfd  = { fn = on_settle, role = ROLE },
+  rfd  = { fn = on_settle, role = SETTLER },
 }
 
 return M

@@ -117,10 +117,19 @@ function M.send(lang, chat, from, to)
   return sent, err, code
 end
 
+-- The days a command's text names, as /report and /sales take them:
+-- none (from..to, the command's default), one day, or FROM TO. Returns
+-- from, to, or nil when they are not dates or not a range the reports take.
+function M.dates(rest, from, to)
+  local a, b = tostring(rest or ""):match("^%s*(%S*)%s*(%S*)%s*$")
+  if a == nil then return nil end
+  if a ~= "" then from, to = a, (b ~= "" and b or a) elseif b ~= "" then return nil end
+  return reports.check(from, to)
+end
+
 local function on_report(ctx, rest)
   local today = os.date("%Y-%m-%d")
-  local a, b = tostring(rest or ""):match("^%s*(%S*)%s*(%S*)%s*$")
-  local from, to = reports.check(a ~= "" and a or today, b ~= "" and b or (a ~= "" and a or today))
+  local from, to = M.dates(rest, today, today)
   if not from then
     return out.show(ctx, { text = i18n.t(ctx.lang, "reports.bad_range", { max = rules.reports.MAX_DAYS }), fresh = true })
   end

@@ -45,7 +45,7 @@ local M = {}
 -- any_lang = true }. Names must not collide: checked when this file loads.
 local FEATURES = { "bot.csv_upload", "bot.checkout", "bot.cart", "bot.constructor", "bot.orders", "bot.staff_orders",
                    "bot.assign", "bot.pay", "bot.payments_report", "bot.inventory", "bot.channel",
-                   "bot.report", "bot.feedback", "bot.reminders", "bot.product_admin",
+                   "bot.report", "bot.sales", "bot.feedback", "bot.reminders", "bot.product_admin",
                    "bot.product_new", "bot.categories_admin", "bot.substitution" }
 
 local NO_LANG = { any_lang = true }

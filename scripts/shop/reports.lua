@@ -5,13 +5,16 @@
 --     from, to, days,
 --     totals = { orders, revenue, average, delivered },   sales.lua
 --     by_day = { { day, orders, revenue }, ... },          sales.lua
---     top    = { { code, name_ru, name_uz, units, revenue }, ... },  top.lua
+--     top    = { { code, name_ru, name_uz, units, revenue, category_ru, category_uz }, ... },  top.lua
 --     losses = { { kind, units, value, entries }, ... },   losses.lua
 --     low    = { { code, name_ru, name_uz, on_hand, threshold }, ... }, low.lua (now)
 --     accept = { accepted, median, worst, worst_order },   accept.lua
 --     clean  = { sales, corrected, clean, percent, target, within },  clean.lua
 --   }
 --   reports.check(from, to) -> from, to | nil, "bad"|"order"|"long"
+--
+-- Sales by product (/sales) are top.lua's query with a longer limit:
+-- shop/reports/products.lua.
 --
 -- Which orders count and what each figure means: shop/reports/range.lua
 -- and each file's head; README.md's "Reports" says it for the owner.

@@ -51,6 +51,7 @@ return {
     },
     owed_title = "↩️ Вернуть покупателям:",
     owed = "#{order} · {provider} · {amount} · {reason}",
+    owed_by_owner = "Возврат отмечает владелец магазина, когда деньги вернулись.",
     owed_none = "Возвратов к выполнению нет.",
     mismatch_title = "⚠️ Расхождения:",
     mismatch = {

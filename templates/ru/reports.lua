@@ -1,5 +1,5 @@
 -- templates/ru/reports.lua — section `reports`: the owner's daily summary
--- and /report (scripts/bot/report.lua). Keys must match templates/uz/reports.lua.
+-- and /report (scripts/bot/report.lua), /sales (scripts/bot/sales.lua). Keys must match templates/uz/reports.lua.
 return {
   title_day = "📊 Итоги дня {date}",
   title_range = "📊 Отчёт за {from} — {to}",
@@ -24,4 +24,18 @@ return {
   chart_title = "Выручка по дням, {from} — {to}",
   chart_axis = "тыс. сум",
   bad_range = "Не понял даты. Напишите /report, /report ГГГГ-ММ-ДД или /report С ПО (ГГГГ-ММ-ДД, не больше {max} дней).",
+  -- /sales and /sales_csv (scripts/bot/sales.lua)
+  sales = {
+    title_day = "🛍 Продажи по товарам за {date}",
+    title_range = "🛍 Продажи по товарам, {from} — {to}",
+    totals = "Продано товаров: {products}, штук: {units}, на {revenue} (без доставки и скидок).",
+    line = "{n}. {name} · {category} — {units} шт., {revenue}",
+    no_category = "без категории",
+    more = "…и ещё товаров: {count} (все — в CSV).",
+    none = "Продаж за эти дни не было.",
+    posts = "Переходы и заказы по постам в канале: /posts",
+    csv_button = "📄 CSV",
+    csv_caption = "Продажи по товарам с {from} по {to}: товаров — {count}.",
+    bad_range = "Не понял даты. Напишите /sales (последние {days} дн.), /sales ГГГГ-ММ-ДД или /sales С ПО (ГГГГ-ММ-ДД, не больше {max} дней).",
+  },
 }

@@ -50,6 +50,7 @@ return {
     },
     owed_title = "↩️ Xaridorlarga qaytarish kerak:",
     owed = "#{order} · {provider} · {amount} · {reason}",
+    owed_by_owner = "Pul qaytgach, qaytarishni doʻkon egasi belgilaydi.",
     owed_none = "Bajariladigan qaytarishlar yoʻq.",
     mismatch_title = "⚠️ Nomuvofiqliklar:",
     mismatch = {

@@ -1,5 +1,5 @@
 -- templates/uz/reports.lua — section `reports`: the owner's daily summary
--- and /report (scripts/bot/report.lua). Keys must match templates/ru/reports.lua.
+-- and /report (scripts/bot/report.lua), /sales (scripts/bot/sales.lua). Keys must match templates/ru/reports.lua.
 return {
   title_day = "📊 {date} kun yakuni",
   title_range = "📊 {from} — {to} hisoboti",
@@ -24,4 +24,18 @@ return {
   chart_title = "Kunlar boʻyicha tushum, {from} — {to}",
   chart_axis = "ming soʻm",
   bad_range = "Sanalarni tushunmadim. /report, /report YYYY-MM-DD yoki /report DAN GACHA deb yozing (YYYY-MM-DD, {max} kundan oshmasin).",
+  -- /sales and /sales_csv (scripts/bot/sales.lua)
+  sales = {
+    title_day = "🛍 {date} kuni mahsulotlar boʻyicha sotuv",
+    title_range = "🛍 Mahsulotlar boʻyicha sotuv, {from} — {to}",
+    totals = "Sotilgan mahsulotlar: {products}, dona: {units}, jami {revenue} (yetkazish va chegirmalarsiz).",
+    line = "{n}. {name} · {category} — {units} dona, {revenue}",
+    no_category = "kategoriyasiz",
+    more = "…yana {count} ta mahsulot (hammasi CSV da).",
+    none = "Bu kunlarda sotuv boʻlmadi.",
+    posts = "Kanaldagi postlar boʻyicha oʻtishlar va buyurtmalar: /posts",
+    csv_button = "📄 CSV",
+    csv_caption = "{from} dan {to} gacha mahsulotlar boʻyicha sotuv: {count} ta mahsulot.",
+    bad_range = "Sanalarni tushunmadim. /sales (oxirgi {days} kun), /sales YYYY-MM-DD yoki /sales DAN GACHA deb yozing (YYYY-MM-DD, {max} kundan oshmasin).",
+  },
 }
