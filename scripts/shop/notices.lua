@@ -3,7 +3,9 @@
 -- post of a new order, the customer's news, the couriers' post...: whatever
 -- the subscribers of "order.moved" do, shop/events.lua), and elsewhere a
 -- failed payment's news (shop/payments/news.lua), a manager's assignment
--- (shop/flow/assign.lua) and a claim's post to the owner (shop/claims.lua).
+-- (shop/flow/assign.lua), a claim's post to the owner (shop/claims.lua),
+-- what the owner must hear about payments (shop/payments/owner_notices.lua)
+-- and a substitution's proposal and question (shop/substitution.lua).
 --
 -- Each move writes an order_events row in its own transaction; the notice
 -- is driven from that row, not from memory. Right after the commit the
@@ -26,58 +28,56 @@ local M = {}
 
 local function null(v) if v == pg.null then return nil end return v end
 
--- Runs `sql` (an owed-notice query taking $1 NOTICE_RETRY_SECONDS, $2
--- NOTICE_WITHIN_HOURS, $3 NOTICE_LEASE_SECONDS and returning `id`s) and
--- delivers each with deliver(id). Returns how many were delivered. Shared
--- by every kind of notice (M.kind) and the payments' owner notices
--- (shop/payments/owner_notices.lua).
-function M.sweep_with(sql, deliver, what)
-  local o = rules.orders
-  local rows = pg.query(sql, o.NOTICE_RETRY_SECONDS, o.NOTICE_WITHIN_HOURS, o.NOTICE_LEASE_SECONDS)
-  if not rows then return 0 end
-  local n = 0
-  for _, r in ipairs(rows) do
-    local ok, done = pcall(deliver, r.id)
-    if ok and done then n = n + 1
-    elseif not ok then log.error(what .. ": delivery failed", { id = r.id, err = tostring(done) }) end
-  end
-  if n > 0 then log.info(what .. ": delivered late", { count = n }) end
-  return n
-end
-
 -- A kind of notice, each owed by one row of a table:
---   def = { what = its name in the log, table =, at = the column of when
---           it fell owed, done = the column marked once it is delivered,
---           claimed = the column of the lease of the process delivering
---           it, where = what else an owing row meets (SQL, optional),
---           returning = the columns `tell` reads,
+--   def = { what = its name in the log, table =, done = the column marked
+--           once it is delivered, claimed = the column of the lease of the
+--           process delivering it, where = what else an owing row meets
+--           (SQL, optional), returning = the columns `tell` reads,
+--           at = the column of when it fell owed (optional, see below),
+--           lease = function() -> seconds a claim holds (optional;
+--                   NOTICE_LEASE_SECONDS),
 --           tell = function(row, id, ...) -> true when delivered, or when
 --                  nothing is owed any more; false to keep it owed }
 -- Returns { deliver = function(id, ...) -> done, sweep = function() -> n }:
 -- deliver(id) right after the commit that made the row (the extra
 -- arguments go to tell); sweep() by a timer of every engine process that
--- presents the notice, for rows owed longer than NOTICE_RETRY_SECONDS and
--- not older than NOTICE_WITHIN_HOURS (news nobody wants then). The claim
--- is one UPDATE, so with any number of processes one tells it; a process
--- that dies holding it lets it go after NOTICE_LEASE_SECONDS. The names
--- in def are the code's own, never input.
+-- presents the notice. With `at`, the sweep takes rows owed longer than
+-- NOTICE_RETRY_SECONDS and not older than NOTICE_WITHIN_HOURS (news nobody
+-- wants then); without it, every row owed, at once, for as long as `where`
+-- holds (a substitution's proposal until its answer time, its question
+-- to the owner until decided). The claim is one UPDATE, so with any
+-- number of processes one tells it; a process that dies holding it lets
+-- it go after the lease. `claimed` may be `done` itself (payment_notices,
+-- a table without a lease column): the claim marks it and a failure
+-- unmarks it, so a process that dies mid-tell loses that notice. The
+-- names in def are the code's own, never input.
 function M.kind(def)
   local function lease(n)
     return ("(%s IS NULL OR %s < now() - make_interval(secs => $%d))"):format(def.claimed, def.claimed, n)
   end
+  local function lease_seconds()
+    if def.lease then return def.lease() end
+    return rules.orders.NOTICE_LEASE_SECONDS
+  end
   local where = def.where and (" AND " .. def.where) or ""
   local claim = ("UPDATE %s SET %s = now() WHERE id = $1 AND %s IS NULL%s AND %s RETURNING %s"):format(
     def.table, def.claimed, def.done, where, lease(2), def.returning)
-  local owed = ([[SELECT id FROM %s WHERE %s IS NULL%s
-     AND %s < now() - make_interval(secs => $1) AND %s > now() - make_interval(hours => $2)
-     AND %s ORDER BY id LIMIT 50]]):format(def.table, def.done, where, def.at, def.at, lease(3))
+  local owed
+  if def.at then
+    owed = ([[SELECT id FROM %s WHERE %s IS NULL%s
+       AND %s < now() - make_interval(secs => $2) AND %s > now() - make_interval(hours => $3)
+       AND %s ORDER BY id LIMIT 50]]):format(def.table, def.done, where, def.at, def.at, lease(1))
+  else
+    owed = ("SELECT id FROM %s WHERE %s IS NULL%s AND %s ORDER BY id LIMIT 50"):format(
+      def.table, def.done, where, lease(1))
+  end
   local mark = ("UPDATE %s SET %s = now() WHERE id = $1"):format(def.table, def.done)
   local release = ("UPDATE %s SET %s = NULL WHERE id = $1"):format(def.table, def.claimed)
 
   local k = {}
 
   function k.deliver(id, ...)
-    local rows, err = pg.query(claim, id, rules.orders.NOTICE_LEASE_SECONDS)
+    local rows, err = pg.query(claim, id, lease_seconds())
     if not rows then
       log.warn(def.what .. ": claim failed", { id = id, err = tostring(err) })
       return false
@@ -92,7 +92,23 @@ function M.kind(def)
     return done
   end
 
-  function k.sweep() return M.sweep_with(owed, k.deliver, def.what) end
+  function k.sweep()
+    local args = { lease_seconds() }
+    if def.at then
+      local o = rules.orders
+      args[2], args[3] = o.NOTICE_RETRY_SECONDS, o.NOTICE_WITHIN_HOURS
+    end
+    local rows = pg.query(owed, table.unpack(args))
+    if not rows then return 0 end
+    local n = 0
+    for _, r in ipairs(rows) do
+      local ok, done = pcall(k.deliver, r.id)
+      if ok and done then n = n + 1
+      elseif not ok then log.error(def.what .. ": delivery failed", { id = r.id, err = tostring(done) }) end
+    end
+    if n > 0 then log.info(def.what .. ": delivered late", { count = n }) end
+    return n
+  end
 
   return k
 end

@@ -39,6 +39,7 @@ local pg = require "pg"
 local rules = require "rules"
 local users = require "shop.users"
 local events = require "shop.events"
+local notices = require "shop.notices"
 local catalog = require "shop.catalog"
 local season = require "shop.season"
 local stock = require "shop.stock"
@@ -176,7 +177,7 @@ function M.propose(order_id, item_id, product_id, actor)
     end
     return nil, why
   end
-  M.deliver_proposals(id)
+  M.deliver_proposal(id)
   return M.get(id)
 end
 
@@ -240,7 +241,7 @@ function M.answer(id, customer, accept)
   if res.refused then return nil, res.refused, res.params end
   if res.swap then after_swap(res.swap) end
   emit("substitution.answered", id, { diff = res.swap and res.swap.diff })
-  if res.state == "declined" then M.deliver_undecided(id) end
+  if res.state == "declined" then M.deliver_question(id) end
   return M.get(id)
 end
 
@@ -327,61 +328,32 @@ local EXPIRE = [[
 
 function M.expire() return #check(pg.query(EXPIRE)) end
 
--- The notices owed: `what` is "customer" (a proposal to answer) or
--- "owner" (a decision to make). $1: the lease, $2: one proposal, or all.
-local CLAIM = {
-  customer = [[
-    UPDATE substitutions SET customer_claimed_at = now()
-     WHERE id IN (SELECT id FROM substitutions
-                   WHERE state = 'proposed' AND customer_told_at IS NULL AND answer_by > now()
-                     AND ($2::bigint IS NULL OR id = $2)
-                     AND (customer_claimed_at IS NULL OR customer_claimed_at < now() - make_interval(secs => $1))
-                   ORDER BY id LIMIT 20 FOR UPDATE SKIP LOCKED)
-    RETURNING id]],
-  owner = [[
-    UPDATE substitutions SET owner_claimed_at = now()
-     WHERE id IN (SELECT id FROM substitutions
-                   WHERE state IN ('declined', 'expired') AND owner_told_at IS NULL
-                     AND ($2::bigint IS NULL OR id = $2)
-                     AND (owner_claimed_at IS NULL OR owner_claimed_at < now() - make_interval(secs => $1))
-                   ORDER BY id LIMIT 20 FOR UPDATE SKIP LOCKED)
-    RETURNING id]],
-}
-
-local DONE = {
-  customer = "UPDATE substitutions SET customer_told_at = now() WHERE id = $1",
-  owner = "UPDATE substitutions SET owner_told_at = now() WHERE id = $1",
-}
-local RELEASE = {
-  customer = "UPDATE substitutions SET customer_claimed_at = NULL WHERE id = $1",
-  owner = "UPDATE substitutions SET owner_claimed_at = NULL WHERE id = $1",
-}
-local EVENT_OF = { customer = "substitution.proposed", owner = "substitution.undecided" }
-
-local function deliver(what, only)
-  local rows = check(pg.query(CLAIM[what], r().CLAIM_STALE_SECONDS * 1.0, only or pg.null))
-  local n = 0
-  for _, row in ipairs(rows) do
-    local s = M.get(row.id)
-    local ok, done = pcall(events.emit, EVENT_OF[what], { sub = s })
-    if ok and done then
-      check(pg.query(DONE[what], row.id))
-      n = n + 1
-    else
-      check(pg.query(RELEASE[what], row.id))
-    end
-  end
-  return n
+-- The notices owed (shop/notices.lua's kinds, two on this table): the
+-- customer's proposal, until its answer time, and the owner's question,
+-- until decided. Each is claimed for CLAIM_STALE_SECONDS; the job's tick
+-- delivers every one still owed.
+local function kind(what, who, event, where)
+  return notices.kind {
+    what = what, table = "substitutions", done = who .. "_told_at", claimed = who .. "_claimed_at",
+    where = where, returning = "id", lease = function() return r().CLAIM_STALE_SECONDS end,
+    tell = function(_, id) return events.emit(event, { sub = M.get(id) }) end,
+  }
 end
+local proposal = kind("substitution proposals", "customer", "substitution.proposed",
+  "state = 'proposed' AND answer_by > now()")
+local question = kind("substitution questions", "owner", "substitution.undecided",
+  "state IN ('declined', 'expired')")
 
-function M.deliver_proposals(only) return deliver("customer", only) end
-function M.deliver_undecided(only) return deliver("owner", only) end
+-- Delivers proposal `id`'s notice to the customer, or its question to the
+-- owner, unless it was or is being; true when it is delivered.
+M.deliver_proposal = proposal.deliver
+M.deliver_question = question.deliver
 
 function M.tick()
   local ok, err = pcall(function()
     M.expire()
-    M.deliver_proposals()
-    M.deliver_undecided()
+    proposal.sweep()
+    question.sweep()
   end)
   if not ok then log.warn("substitution: tick failed", { err = tostring(err) }) end
 end

@@ -6,40 +6,35 @@
 --
 -- Right after the notice is written, in a unit of work of its own (the
 -- provider's call never waits on Telegram); one that found no presenter,
--- or whose presenter failed, is owed, and the sweep delivers it later.
-local pg = require "pg"
+-- or whose presenter failed, is owed, and the sweep delivers it later. A
+-- notice kind (shop/notices.lua) whose claim is its mark: the table has
+-- no lease column, told_at is set when a process takes the notice and
+-- cleared when it could not tell it.
 local engine = require "engine"
 local events = require "shop.events"
 local notices = require "shop.notices"
 
 local M = {}
 
-local CLAIM = [[UPDATE payment_notices SET told_at = now() WHERE id = $1 AND told_at IS NULL
-                RETURNING order_id, kind, detail]]
+local notice = notices.kind {
+  what = "payment owner notices", table = "payment_notices", at = "created_at",
+  done = "told_at", claimed = "told_at",
+  returning = "order_id, kind, detail",
+  tell = function(n)
+    return events.emit("payment.notice", { order_id = n.order_id, kind = n.kind, detail = n.detail })
+  end,
+}
 
 -- Delivers notice `id` unless it was; true when it is delivered.
-function M.deliver(id)
-  local rows, err = pg.query(CLAIM, id)
-  if not rows then return nil, err end
-  local n = rows[1]
-  if not n then return true end
-  local done = events.emit("payment.notice", { order_id = n.order_id, kind = n.kind, detail = n.detail })
-  if not done then pg.query("UPDATE payment_notices SET told_at = NULL WHERE id = $1", id) end
-  return done
-end
+M.deliver = notice.deliver
 
 -- A new notice: told at once, off the caller's unit of work.
 function M.announce(id)
   engine.spawn(M.deliver, id)
 end
 
-local OWED = [[
-  SELECT id FROM payment_notices
-   WHERE told_at IS NULL
-     AND created_at < now() - make_interval(secs => $1) AND created_at > now() - make_interval(hours => $2)
-     AND $3::int > 0
-   ORDER BY id LIMIT 50]]
-
-function M.sweep() return notices.sweep_with(OWED, M.deliver, "payment owner notices") end
+-- Notices owed for longer than NOTICE_RETRY_SECONDS (and not older than
+-- NOTICE_WITHIN_HOURS), delivered now. Returns how many.
+M.sweep = notice.sweep
 
 return M
