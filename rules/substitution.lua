@@ -49,8 +49,10 @@ M.DECIDES = "manager"
 M.CHECK_SECONDS = 30
 
 -- A proposal or question claimed by a process that did not deliver it
--- within this many seconds (it died) is claimed again.
-M.CLAIM_STALE_SECONDS = 120
+-- within this many seconds (it died) is claimed again. Longer than one
+-- send may last (the Bot API client gives up after 120 s), so a slow send
+-- is never taken over and sent twice.
+M.CLAIM_STALE_SECONDS = 180
 
 function M.family(code) return M.FAMILIES[code] or code end
 

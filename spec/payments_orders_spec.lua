@@ -16,6 +16,7 @@ local Payme = require "devkit.providers.payme_caller"
 local Click = require "devkit.providers.click_caller"
 local flow = require "shop.order_flow"
 local payments = require "shop.payments"
+local events = require "shop.events"
 
 local function code(a) return a and a.error and a.error.code end
 
@@ -170,6 +171,33 @@ describe("online payments in the order's life", function()
       if (m.text or ""):find("#" .. o.id .. " ", 1, true) then told = told + 1 end
     end
     assert.equal(1, told, "told once")
+  end)
+
+  it("tells the owner a notice whose process died holding it, once its lease ran out", function()
+    local bad = pay.product { mxik = false, name = "Spec lily without code" }
+    local o = pay.order { items = { { bad, 1, 5000000 } } }
+    -- taken by a process an hour ago that never told it (it was killed)
+    local id = assert(pg.query([[INSERT INTO payment_notices (order_id, kind, detail, created_at, told_claimed_at)
+        VALUES ($1, 'no_fiscal_code', $2::jsonb, now() - interval '10 minutes', now() - interval '1 hour') RETURNING id]],
+      o.id, json.encode { products = { { id = bad, name_ru = "Spec lily without code", name_uz = "Spec lily without code" } } }))[1].id
+    -- this process presents it (the engine under test sweeps once a minute)
+    local told = {}
+    events.on("payment.notice", "spec-lease", function(e) told[#told + 1] = e.order_id; return true end)
+    local function told_of(order_id)
+      for _, x in ipairs(told) do if x == order_id then return true end end
+      return false
+    end
+    assert.is_true(payments.owner_notices_sweep() >= 1)
+    assert.is_true(told_of(o.id), "told by the sweep")
+    assert.is_true(pg.query("SELECT told_at IS NOT NULL AS told FROM payment_notices WHERE id = $1", id)[1].told)
+    -- and a notice a live process holds is left to it
+    local o2 = pay.order { items = { { bad, 1, 5000000 } } }
+    local id2 = assert(pg.query([[INSERT INTO payment_notices (order_id, kind, detail, created_at, told_claimed_at)
+        VALUES ($1, 'no_fiscal_code', '{"products":[]}', now() - interval '10 minutes', now()) RETURNING id]], o2.id))[1].id
+    payments.owner_notices_sweep()
+    events.off("payment.notice", "spec-lease")
+    assert.is_false(told_of(o2.id), "a notice held by a live process")
+    assert.is_false(pg.query("SELECT told_at IS NOT NULL AS told FROM payment_notices WHERE id = $1", id2)[1].told)
   end)
 
   it("posts a paid order to the florists and answers the provider at once while the Bot API is slow", function()

@@ -7,9 +7,8 @@
 -- Right after the notice is written, in a unit of work of its own (the
 -- provider's call never waits on Telegram); one that found no presenter,
 -- or whose presenter failed, is owed, and the sweep delivers it later. A
--- notice kind (shop/notices.lua) whose claim is its mark: the table has
--- no lease column, told_at is set when a process takes the notice and
--- cleared when it could not tell it.
+-- notice kind (shop/notices.lua): told_claimed_at is the lease of the
+-- process telling it, told_at the mark once told.
 local engine = require "engine"
 local events = require "shop.events"
 local notices = require "shop.notices"
@@ -18,7 +17,7 @@ local M = {}
 
 local notice = notices.kind {
   what = "payment owner notices", table = "payment_notices", at = "created_at",
-  done = "told_at", claimed = "told_at",
+  done = "told_at", claimed = "told_claimed_at",
   returning = "order_id, kind, detail",
   tell = function(n)
     return events.emit("payment.notice", { order_id = n.order_id, kind = n.kind, detail = n.detail })
