@@ -4,7 +4,7 @@
 --   guldasta run scripts/cli/promo.lua add CODE percent|fixed VALUE [options]
 --       percent: VALUE is 1..100 (percent off the goods);
 --       fixed:   VALUE is so'm off (stored as tiyin)
---       --from YYYY-MM-DD  --until YYYY-MM-DD   valid from / until (shop time, Asia/Tashkent)
+--       --from YYYY-MM-DD  --until YYYY-MM-DD   valid from / until (shop time, SHOP_TZ)
 --       --uses N                                at most N orders
 --       --min SOM                               goods of at least SOM so'm
 --   guldasta run scripts/cli/promo.lua off CODE     switch a code off
@@ -14,6 +14,7 @@
 -- the row that scripts/shop/promo.lua checks (dates, uses, active). Codes
 -- are stored the way customers' typing is read: upper-case A-Z 0-9 _ -.
 local pg = require "pg"
+local config = require "config"
 local promo = require "shop.promo"
 local cli = require "lib.cli"
 
@@ -62,11 +63,12 @@ local function add(args)
   local rows, perr = pg.query([[
     INSERT INTO promo_codes (code, kind, value, min_total, valid_from, valid_until, max_uses)
     VALUES ($1, $2, $3, $4,
-            ($5::date)::timestamp AT TIME ZONE 'Asia/Tashkent',
-            ($6::date + 1)::timestamp AT TIME ZONE 'Asia/Tashkent',
+            ($5::date)::timestamp AT TIME ZONE $8,
+            ($6::date + 1)::timestamp AT TIME ZONE $8,
             $7)
     ON CONFLICT (code) DO NOTHING RETURNING code]],
-    code, kind, value, (min or 0) * TIYIN_PER_SOM, from or pg.null, till or pg.null, uses or pg.null)
+    code, kind, value, (min or 0) * TIYIN_PER_SOM, from or pg.null, till or pg.null, uses or pg.null,
+    config.shop_tz)
   if not rows then return failed("database: ", tostring(perr)) end
   if not rows[1] then return failed(code, " exists already (switch it off with: off ", code, ")") end
   cli.say("promo: ", code, " added")
@@ -84,9 +86,9 @@ end
 local function list()
   local rows, err = pg.query([[
     SELECT code, kind, value, min_total, active, used, max_uses,
-           coalesce(to_char(valid_from AT TIME ZONE 'Asia/Tashkent', 'YYYY-MM-DD'), '-') AS vfrom,
-           coalesce(to_char((valid_until AT TIME ZONE 'Asia/Tashkent') - interval '1 second', 'YYYY-MM-DD'), '-') AS vuntil
-      FROM promo_codes ORDER BY created_at, code]])
+           coalesce(to_char(valid_from AT TIME ZONE $1, 'YYYY-MM-DD'), '-') AS vfrom,
+           coalesce(to_char((valid_until AT TIME ZONE $1) - interval '1 second', 'YYYY-MM-DD'), '-') AS vuntil
+      FROM promo_codes ORDER BY created_at, code]], config.shop_tz)
   if not rows then return failed("database: ", tostring(err)) end
   for _, r in ipairs(rows) do
     local value = r.kind == "percent" and (r.value .. "%") or ((r.value // TIYIN_PER_SOM) .. " so'm")

@@ -36,6 +36,7 @@
 -- the customer, the posts) is news, emitted once after the commit.
 local log = require "log"
 local pg = require "pg"
+local config = require "config"
 local rules = require "rules"
 local users = require "shop.users"
 local events = require "shop.events"
@@ -289,7 +290,7 @@ end
 local GET = [[
   SELECT s.id, s.order_id, s.item_id, s.old_product_id, s.new_product_id, s.count, s.old_unit_price,
          s.new_unit_price, s.state, s.proposed_by, s.decided_by,
-         to_char(s.answer_by AT TIME ZONE 'Asia/Tashkent', 'HH24:MI') AS answer_by_text,
+         to_char(s.answer_by AT TIME ZONE $2, 'HH24:MI') AS answer_by_text,
          op.name_ru AS old_name_ru, op.name_uz AS old_name_uz, np.name_ru AS new_name_ru, np.name_uz AS new_name_uz,
          o.status AS order_status, o.total, o.extra_due, o.payment_method, o.payment_status,
          c.tg_id AS customer_tg_id, coalesce(o.lang, c.lang) AS customer_lang,
@@ -303,7 +304,7 @@ local GET = [[
    WHERE s.id = $1]]
 
 function M.get(id)
-  local row = check(pg.query(GET, id))[1]
+  local row = check(pg.query(GET, id, config.shop_tz))[1]
   if not row then return nil end
   row = plain(row)
   row.diff = (row.new_unit_price - row.old_unit_price) * row.count

@@ -4,6 +4,7 @@
 -- Every function that changes data takes `tx` (a pg transaction): the
 -- caller, scripts/shop/order_flow.lua, decides what goes in one commit.
 local pg = require "pg"
+local config = require "config"
 local lots = require "shop.inventory.lots"
 
 local M = {}
@@ -34,7 +35,7 @@ local LOAD = [[
   SELECT o.*,
          to_char(o.delivery_date, 'DD.MM.YYYY') AS date_text,
          to_char(o.slot_start, 'HH24:MI') AS slot_from, to_char(o.slot_end, 'HH24:MI') AS slot_to,
-         to_char(o.created_at AT TIME ZONE 'Asia/Tashkent', 'DD.MM HH24:MI') AS created_text,
+         to_char(o.created_at AT TIME ZONE $2, 'DD.MM HH24:MI') AS created_text,
          extract(epoch FROM o.accepted_at - o.created_at)::float8 AS accept_seconds,
          c.tg_id AS customer_tg_id, c.lang AS customer_lang, ]] .. person("c") .. [[ AS customer_name,
          f.tg_id AS florist_tg_id, f.lang AS florist_lang, ]] .. person("f") .. [[ AS florist_name,
@@ -47,7 +48,7 @@ local LOAD = [[
 
 -- The order as a plain table, or nil. `q` is pg or a transaction.
 function M.load(q, id)
-  local rows = check(q:query(LOAD, id))
+  local rows = check(q:query(LOAD, id, config.shop_tz))
   return rows[1] and plain(rows[1]) or nil
 end
 

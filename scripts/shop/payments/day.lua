@@ -1,5 +1,5 @@
 -- scripts/shop/payments/day.lua — one day of payments for the accountant
--- (the shop's day, Asia/Tashkent): what was paid and returned, what the
+-- (the shop's day, SHOP_TZ): what was paid and returned, what the
 -- shop owes back by hand, and every mismatch between the providers'
 -- transactions and the orders:
 --   performed_unpaid   a performed transaction whose order is not paid (nor owed back)
@@ -7,6 +7,7 @@
 --   amount             a performed transaction whose amount is not the order's total as paid
 --   stuck              a transaction still created after ATTEMPT_BLOCKS_MINUTES
 local pg = require "pg"
+local config = require "config"
 local rules = require "rules"
 local store = require "shop.payments.store"
 
@@ -26,15 +27,15 @@ local PAYMENTS = [[
          o.total - o.extra_due + (SELECT coalesce(sum(r.amount), 0) FROM refunds_owed r
                                    WHERE r.order_id = o.id AND r.substitution_id IS NOT NULL)::bigint AS paid_total
     FROM payments p JOIN orders o ON o.id = p.order_id
-   WHERE (p.create_time AT TIME ZONE 'Asia/Tashkent')::date = $1::date
-      OR (p.perform_time AT TIME ZONE 'Asia/Tashkent')::date = $1::date
-      OR (p.cancel_time AT TIME ZONE 'Asia/Tashkent')::date = $1::date
+   WHERE (p.create_time AT TIME ZONE $2)::date = $1::date
+      OR (p.perform_time AT TIME ZONE $2)::date = $1::date
+      OR (p.cancel_time AT TIME ZONE $2)::date = $1::date
    ORDER BY p.id]]
 
 local OWED = [[
   SELECT r.order_id, r.provider, r.amount, r.reason, r.settled_at, r.created_at::text AS created_at
     FROM refunds_owed r
-   WHERE r.settled_at IS NULL OR (r.created_at AT TIME ZONE 'Asia/Tashkent')::date = $1::date
+   WHERE r.settled_at IS NULL OR (r.created_at AT TIME ZONE $2)::date = $1::date
   UNION ALL
   SELECT o.id, o.payment_method, o.total, o.cancel_reason, NULL, o.cancelled_at::text
     FROM orders o
@@ -46,7 +47,7 @@ local PAID_UNTRACKED = [[
   SELECT o.id AS order_id, o.payment_method AS provider, o.total AS order_total
     FROM orders o
    WHERE o.payment_method IN ('payme', 'click') AND o.payment_status = 'paid'
-     AND (o.paid_at AT TIME ZONE 'Asia/Tashkent')::date = $1::date
+     AND (o.paid_at AT TIME ZONE $2)::date = $1::date
      AND NOT EXISTS (SELECT 1 FROM payments p WHERE p.order_id = o.id AND p.state = 'performed')
    ORDER BY o.id]]
 
@@ -59,7 +60,7 @@ local SETTLED = { paid = true, refund_pending = true, refunded = true }
 -- rate = the day's failure rate (shop/payments/rate.lua) }.
 function M.day(date, now_ms)
   now_ms = now_ms or store.now_ms()
-  local payments = q(PAYMENTS, date)
+  local payments = q(PAYMENTS, date, config.shop_tz)
   local mismatches = {}
   local stuck_ms = rules.payments.ATTEMPT_BLOCKS_MINUTES * 60000
   for _, p in ipairs(payments) do
@@ -76,11 +77,11 @@ function M.day(date, now_ms)
     end
     if m.kind then mismatches[#mismatches + 1] = m end
   end
-  for _, o in ipairs(q(PAID_UNTRACKED, date)) do
+  for _, o in ipairs(q(PAID_UNTRACKED, date, config.shop_tz)) do
     o.kind = "paid_untracked"
     mismatches[#mismatches + 1] = o
   end
-  return { date = date, payments = payments, refunds_owed = q(OWED, date), mismatches = mismatches,
+  return { date = date, payments = payments, refunds_owed = q(OWED, date, config.shop_tz), mismatches = mismatches,
            rate = require("shop.payments.rate").day(date) }
 end
 

@@ -2,13 +2,14 @@
 -- (DESIGN.md §2: UTF-8 with a BOM, `;` between fields, RFC 4180 quoting,
 -- the first line names the columns). One line per payment attempt that
 -- began, was performed or ended in the period, and one per refund owed
--- that was recorded in it. Days are the shop's (Asia/Tashkent), both ends
+-- that was recorded in it. Days are the shop's (SHOP_TZ), both ends
 -- included; times are written in the shop's time. Amounts are so'm with a
 -- decimal comma, as Excel reads numbers under a Russian or Uzbek locale
 -- (the reason `;` separates the fields).
 --
 --   export.csv("2026-03-01", "2026-03-31") -> text | nil, "bad_date" | "bad_range"
 local pg = require "pg"
+local config = require "config"
 local store = require "shop.payments.store"
 
 local M = {}
@@ -18,8 +19,8 @@ M.HEADER = { "type", "time", "order_id", "provider", "transaction", "state", "am
              "order_total_som", "reason", "settled_at" }
 
 local ROWS = [[
-  WITH bounds AS (SELECT ($1::date)::timestamp AT TIME ZONE 'Asia/Tashkent' AS lo,
-                         ($2::date + 1)::timestamp AT TIME ZONE 'Asia/Tashkent' AS hi)
+  WITH bounds AS (SELECT ($1::date)::timestamp AT TIME ZONE $3 AS lo,
+                         ($2::date + 1)::timestamp AT TIME ZONE $3 AS hi)
   SELECT 'payment' AS type, coalesce(p.cancel_time, p.perform_time, p.create_time) AS at,
          p.order_id, p.provider, p.provider_tx_id AS tx, p.state, p.amount, o.total,
          p.reason::text AS reason, NULL::timestamptz AS settled_at, p.id AS seq
@@ -62,9 +63,9 @@ end
 
 -- The rows of the period, plain: { {type=, at=, ...}, ... }.
 function M.rows(from, to)
-  local rows, err, code = pg.query("SELECT to_char(x.at AT TIME ZONE 'Asia/Tashkent', 'YYYY-MM-DD HH24:MI:SS') AS at_text, "
-    .. "to_char(x.settled_at AT TIME ZONE 'Asia/Tashkent', 'YYYY-MM-DD HH24:MI:SS') AS settled_text, x.* FROM ("
-    .. ROWS .. ") x ORDER BY x.at, x.type, x.seq", from, to)
+  local rows, err, code = pg.query("SELECT to_char(x.at AT TIME ZONE $3, 'YYYY-MM-DD HH24:MI:SS') AS at_text, "
+    .. "to_char(x.settled_at AT TIME ZONE $3, 'YYYY-MM-DD HH24:MI:SS') AS settled_text, x.* FROM ("
+    .. ROWS .. ") x ORDER BY x.at, x.type, x.seq", from, to, config.shop_tz)
   if not rows then error(("payments: %s (%s)"):format(tostring(err), tostring(code)), 2) end
   for _, r in ipairs(rows) do store.plain(r) end
   return rows

@@ -26,7 +26,7 @@ local function counts(from, to)
            target = rules.payments.FAILURE_RATE_TARGET_PERCENT }
 end
 
--- The shop's day "YYYY-MM-DD" (Asia/Tashkent).
+-- The shop's day "YYYY-MM-DD" (SHOP_TZ).
 function M.day(date)
   return counts(date .. " 00:00:00+05", date .. " 24:00:00+05")
 end

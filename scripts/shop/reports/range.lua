@@ -46,7 +46,7 @@ function M.check(from, to)
 end
 
 function M.query(sql, from, to, ...)
-  local rows, err, code = pg.query(sql, from, to, config.shop_tz or "Asia/Tashkent", ...)
+  local rows, err, code = pg.query(sql, from, to, config.shop_tz, ...)
   if not rows then error(("reports: %s (%s)"):format(tostring(err), tostring(code)), 0) end
   return rows
 end
