@@ -10,8 +10,6 @@
 -- all of it in one transaction or nothing, each change an audit_log row.
 -- The last line is "N changed, N unchanged, N refused". Exit 1 when a line
 -- is refused (then nothing is applied) or the file cannot be read as CSV.
-local fs = require "fs"
-local csv = require "lib.csv"
 local cli = require "lib.cli"
 local catalog_csv = require "shop.catalog_csv"
 
@@ -39,10 +37,7 @@ local function show(v)
 end
 
 local function describe(r)
-  if r.status == "refused" then
-    local kind = r.reason:match("[^.]+$")
-    return ("line %d: %s: refused: %s"):format(r.line, r.code ~= "" and r.code or "-", REASONS[kind](r.params or {}))
-  end
+  if r.status == "refused" then return cli.refused_line(r, REASONS) end
   if r.status == "unchanged" then return ("line %d: %s: unchanged"):format(r.line, r.code) end
   if r.new then return ("line %d: %s: new product (%s)"):format(r.line, r.code, table.concat(r.fields, ", ")) end
   local parts = {}
@@ -56,10 +51,8 @@ local function export(file)
 end
 
 local function import(file, apply)
-  local text, err = fs.read(file)
-  if not text then return failed(file, ": ", tostring(err)) end
-  local parsed, perr = csv.parse(text)
-  if not parsed then return failed(file, ": ", perr, "; nothing changed") end
+  local parsed = cli.read_csv(failed, file)
+  if not parsed then return end
   local results, totals, applied
   if apply then results, totals, applied = catalog_csv.apply(nil, parsed)
   else results, totals = catalog_csv.plan(parsed) end
@@ -73,8 +66,7 @@ local function import(file, apply)
   if apply then
     io.stderr:write(applied and "catalog: applied\n" or "catalog: a line is refused; nothing applied\n")
   end
-  cli.say(("%d changed, %d unchanged, %d refused"):format(totals.changed, totals.unchanged, totals.refused))
-  if totals.refused > 0 or (apply and not applied) then require("engine").exit(1) end
+  cli.totals(totals, apply, applied)
 end
 
 return cli.export_import(args, failed, USAGE, export, import)

@@ -16,7 +16,6 @@
 -- is "N changed, N unchanged, N refused". Exit 1 when a line is refused
 -- (then nothing is applied) or the file cannot be read as CSV.
 local pg = require "pg"
-local fs = require "fs"
 local csv = require "lib.csv"
 local cli = require "lib.cli"
 local count = require "shop.inventory.count"
@@ -46,10 +45,7 @@ local function export(file)
 end
 
 local function describe(r)
-  if r.status == "refused" then
-    local kind = r.reason:match("[^.]+$")
-    return ("line %d: %s: refused: %s"):format(r.line, r.code ~= "" and r.code or "-", REASONS[kind](r.params or {}))
-  end
+  if r.status == "refused" then return cli.refused_line(r, REASONS) end
   if r.status == "unchanged" then return ("line %d: %s: unchanged (%d)"):format(r.line, r.code, r.on_hand[1]) end
   local parts = {}
   if r.on_hand[1] ~= r.on_hand[2] then parts[#parts + 1] = ("on_hand %d -> %d"):format(r.on_hand[1], r.on_hand[2]) end
@@ -58,10 +54,8 @@ local function describe(r)
 end
 
 local function import(file, apply)
-  local text, err = fs.read(file)
-  if not text then return failed(file, ": ", tostring(err)) end
-  local parsed, perr = csv.parse(text)
-  if not parsed then return failed(file, ": ", perr, "; nothing changed") end
+  local parsed = cli.read_csv(failed, file)
+  if not parsed then return end
   local lines = count.lines(parsed)
   if not lines then
     return failed(file, ": line 1 must name the columns code and on_hand (", table.concat(parsed.header, parsed.delim),
@@ -80,8 +74,7 @@ local function import(file, apply)
     elseif ekey then io.stderr:write("stock: the database refused the count (", ekey, "); nothing applied\n")
     else io.stderr:write("stock: a line is refused; nothing applied\n") end
   end
-  cli.say(("%d changed, %d unchanged, %d refused"):format(totals.changed, totals.unchanged, totals.refused))
-  if totals.refused > 0 or (apply and not applied) then require("engine").exit(1) end
+  cli.totals(totals, apply, applied)
 end
 
 return cli.export_import(args, failed, USAGE, export, import)

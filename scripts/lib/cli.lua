@@ -42,6 +42,30 @@ function M.export_import(args, fail, usage, export, import)
   return fail(usage)
 end
 
+-- The CSV FILE read and parsed (lib/csv.lua), or nil after failing with
+-- the reason ("nothing changed").
+function M.read_csv(fail, file)
+  local text, err = require("fs").read(file)
+  if not text then return fail(file, ": ", tostring(err)) end
+  local parsed, perr = require("lib.csv").parse(text)
+  if not parsed then return fail(file, ": ", perr, "; nothing changed") end
+  return parsed
+end
+
+-- An import's refused line: "line N: CODE: refused: why", the why from
+-- reasons[kind](params), kind the last part of the result's reason key.
+function M.refused_line(r, reasons)
+  local kind = r.reason:match("[^.]+$")
+  return ("line %d: %s: refused: %s"):format(r.line, r.code ~= "" and r.code or "-", reasons[kind](r.params or {}))
+end
+
+-- An import's last line, "N changed, N unchanged, N refused", and exit 1
+-- when a line was refused or --apply applied nothing.
+function M.totals(totals, apply, applied)
+  M.say(("%d changed, %d unchanged, %d refused"):format(totals.changed, totals.unchanged, totals.refused))
+  if totals.refused > 0 or (apply and not applied) then engine.exit(1) end
+end
+
 -- Writes an export: to standard output without a file, else to the file
 -- with "<name>: N <what> written to FILE" on stderr.
 function M.write_export(fail, name, file, text, n, what)
