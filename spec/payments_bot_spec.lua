@@ -72,7 +72,7 @@ describe("online payments in the bot", function()
     assert.truthy(bot.button(m, T("uz", "payments.pay.cash")))
     assert.same({ "pending", "pending" }, { pay.row(o.id).status, pay.row(o.id).payment_status })
     -- the news is told once: its row is marked
-    assert.truthy(pay.payments(o.id)[1].news_at)
+    assert.are_not.equal(pg.null, pay.payments(o.id)[1].news_at, "news_at")
     assert(env.payme:pay(o.id, o.total))
     cu:wait_message(is(T("uz", "flow.customer.paid", { id = o.id })), 10)
     emu:chat(emu.florists):wait_message(bot.says(T("ru", "flow.post.title", { id = o.id })), 10)
